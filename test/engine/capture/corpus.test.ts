@@ -1,0 +1,142 @@
+// The capture reader over the whole real-capture corpus (/work/shared/pcaps): frame counts from
+// MANIFEST.tsv, per-frame fields against tshark, and small chunk sizes against the default.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CORPUS, manifest, readAll } from './helpers.js';
+import type { Frame, ReadResult } from './helpers.js';
+
+const rows = manifest();
+
+test('corpus: every file gives exactly MANIFEST.tsv packets, with a clean end', async () => {
+  assert.ok(rows.length >= 100, `manifest has ${rows.length} rows`);
+  for (const row of rows) {
+    const r = await readAll(row.abs);
+    assert.is(r.error, null, `${row.path}: ${r.error?.message}`);
+    assert.is(r.frames.length, row.packets, row.path);
+    assert.is(r.reader.bytesRead, r.reader.totalBytes, `${row.path}: bytesRead`);
+    const expected = row.format.includes('pcapng') ? 'pcapng' : 'pcap';
+    assert.is(r.reader.format, expected, `${row.path}: format by magic`);
+    for (const f of r.frames) {
+      assert.ok(f.nsec < 1e9, `${row.path}: nsec ${f.nsec}`);
+      assert.ok(f.iface < r.reader.interfaces.length || r.reader.format === 'pcap', `${row.path}: iface`);
+    }
+  }
+});
+
+test('corpus: format comes from the magic, not the extension', async () => {
+  const misnamedPcap = await readAll(join(CORPUS, 'files/ja4/http1.pcapng'));
+  assert.is(misnamedPcap.reader.format, 'pcap');
+  assert.is(misnamedPcap.frames.length, 184);
+  const misnamedNg = await readAll(join(CORPUS, 'files/pcapplusplus/ipv6_options.pcap'));
+  assert.is(misnamedNg.reader.format, 'pcapng');
+  assert.is(misnamedNg.frames.length, 6);
+});
+
+/** WTAP_ENCAP numbers tshark prints in frame.encap_type, by LINKTYPE. */
+const WTAP_BY_LINKTYPE: Record<number, string> = { 0: '15', 1: '1', 101: '7', 113: '25', 276: '210' };
+
+function tsharkRows(path: string, pcapng: boolean): string[][] {
+  const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-E', 'separator=\t',
+    '-e', 'frame.time_epoch', '-e', 'frame.cap_len', '-e', 'frame.len', '-e', 'frame.interface_name',
+    '-e', 'frame.interface_id', '-e', 'frame.encap_type', '-e', 'frame.section_number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const lines = out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+  // tshark also lists pcapng custom blocks as frames; they have no interface.
+  return pcapng ? lines.filter((c) => c[4] !== '') : lines;
+}
+
+function agree(path: string, r: ReadResult): void {
+  const pcapng = r.reader.format === 'pcapng';
+  const rows2 = tsharkRows(path, pcapng);
+  assert.is(r.frames.length, rows2.length, `${path}: frame count vs tshark`);
+  r.frames.forEach((f: Frame, i: number) => {
+    const [epoch, cap, len, name, ifid, encap, section] = rows2[i];
+    const where = `${path} frame ${i + 1}`;
+    if (epoch === '') {
+      assert.is(f.sec, 0, `${where}: no timestamp (SPB)`);
+      assert.is(f.nsec, 0, where);
+    } else {
+      const [s, frac] = epoch.split('.');
+      assert.is(f.sec, Number(BigInt(s) % 4294967296n), `${where}: seconds`);
+      assert.is(f.nsec, Number(frac.padEnd(9, '0').slice(0, 9)), `${where}: nanoseconds`);
+    }
+    assert.is(f.caplen, Number(cap), `${where}: caplen`);
+    assert.is(f.origlen, Number(len), `${where}: origlen`);
+    assert.is(WTAP_BY_LINKTYPE[f.linkType] ?? `linktype ${f.linkType}`, encap, `${where}: link type`);
+    // tshark 4.0 numbers interfaces per section and names them from section 1's table, so only
+    // section 1 can be compared; later sections are checked in the multi-section test below.
+    if (pcapng && section === '1') {
+      assert.is(f.iface, Number(ifid), `${where}: interface index`);
+      assert.is(r.reader.interfaces[f.iface].name || 'unknown', name, `${where}: interface name`);
+    }
+  });
+}
+
+const TSHARK_FILES = [
+  'files/arkime/bigendian.pcap', // big-endian µs pcap
+  'files/tcpdump/pptp.pcap', // big-endian µs pcap
+  'files/pcapplusplus/nanosecs_big_endian.pcap', // big-endian ns pcap
+  'files/zeek/get-to-ssh-server.pcap', // little-endian ns pcap
+  'files/tcpdump/tcp-handshake-nano.pcap', // ns pcap, SLL
+  'files/zeek/linux_dlt_sll2.pcap', // SLL2
+  'files/ndpi/codm.pcap', // raw IP
+  'files/gopacket/test_loopback.pcap', // BSD null
+  'files/ja4/http1.pcapng', // classic pcap named .pcapng
+  'files/gopacket/be_test001.pcapng', // big-endian pcapng
+  'files/gopacket/be_test100.pcapng', // big-endian pcapng, 3 IDBs, SPBs
+  'files/gopacket/be_test202.pcapng', // big-endian, 3 sections, SPBs, custom blocks
+  'files/gopacket/le_test202.pcapng', // the same little-endian
+  'files/pcapplusplus/many_interfaces-1.pcapng', // 11 interfaces
+  'files/zeek/pcapng-multi-interface.pcapng', // µs and ns interfaces in one file
+  'files/ndpi/sites.pcapng', // 22 interfaces, mixed if_tsresol
+  'files/ndpi/quic-v2.pcapng', // ns if_tsresol, SLL
+  'files/ndpi/tls_with_huge_ch.pcapng', // ns if_tsresol
+  'files/pcapplusplus/pcapng-example.pcapng', // timestamps beyond 2^32 s, 2 interfaces
+  'files/pcapplusplus/ipv6_options.pcap', // pcapng named .pcap
+];
+
+test('corpus: timestamps, lengths, link types and interface names agree with tshark', async () => {
+  for (const f of TSHARK_FILES) {
+    const path = join(CORPUS, f);
+    agree(path, await readAll(path));
+  }
+});
+
+test('corpus: interface ids restart per section and map to global interfaces (be/le_test202)', async () => {
+  for (const f of ['files/gopacket/be_test202.pcapng', 'files/gopacket/le_test202.pcapng']) {
+    const r = await readAll(join(CORPUS, f));
+    const names = r.reader.interfaces.map((i) => i.name);
+    // Section 1: eth0, null1; section 2: one IDB (its id 0 is global 2); section 3: eth0, null1 again.
+    assert.equal(names, ['eth0', 'null1', 'silly ethernet interface 2', 'eth0', 'null1'], f);
+    assert.equal(r.reader.interfaces.map((i) => i.snapLen), [96, 0, 128, 96, 0], f);
+    assert.equal(r.frames.map((x) => x.iface), [0, 0, 1, 2, 2, 2, 2, 4], f);
+    assert.equal(r.frames.map((x) => x.linkType), [1, 1, 0, 1, 1, 1, 1, 0], f);
+    // SPBs (frames 4 and 6): caplen = min(origlen, block, IDB snaplen 128), no timestamp.
+    assert.equal([r.frames[3].caplen, r.frames[3].origlen, r.frames[3].sec], [128, 314, 0], f);
+  }
+});
+
+test('corpus: 64-byte and 1000-byte chunks give the same frames as the default chunk', async () => {
+  for (const row of rows) {
+    if (row.abs.includes('/mercury/') && row.packets > 1000) continue; // keep the 64-byte pass short
+    const ref = await readAll(row.abs);
+    for (const chunkSize of [64, 1000]) {
+      const r = await readAll(row.abs, { chunkSize });
+      assert.is(r.error, null, `${row.path} chunk ${chunkSize}`);
+      assert.equal(r.frames, ref.frames, `${row.path} chunk ${chunkSize}`);
+      assert.ok(r.batchSizes.length >= ref.batchSizes.length, `${row.path}: several batches`);
+    }
+  }
+});
+
+test('corpus: a record bigger than the chunk grows the chunk (80 KB frame, 4 KiB chunks)', async () => {
+  const path = join(CORPUS, 'files/tcpdump/bigtcp-ipv6-vxlan-ipv6.pcap');
+  const r = await readAll(path, { chunkSize: 4096 });
+  assert.is(r.error, null);
+  assert.is(r.frames.length, 1);
+  assert.ok(r.frames[0].caplen > 4096);
+  assert.equal(r.frames, (await readAll(path)).frames);
+});
+
+test.run();
