@@ -10,6 +10,7 @@ export const COUNTER_NAMES = [
   'gre', 'erspan', 'vxlan', 'geneve',
   'ipv4_in_ipv4', 'ipv6_in_ipv4', 'ipv4_in_ipv6', 'ipv6_in_ipv6',
   'ipv4_frag', 'ipv6_frag', 'max_pkt_size',
+  'teredo', 'pppoe', 'cmd',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];
@@ -50,5 +51,8 @@ export const C_IPV6_IN_IPV6 = id('ipv6_in_ipv6');
 export const C_IPV4_FRAG = id('ipv4_frag');
 export const C_IPV6_FRAG = id('ipv6_frag');
 export const C_MAX_PKT_SIZE = id('max_pkt_size');
+export const C_TEREDO = id('teredo');
+export const C_PPPOE = id('pppoe');
+export const C_CMD = id('cmd');
 
 export const COUNTER_COUNT = COUNTER_NAMES.length;

@@ -3,7 +3,6 @@
 
 /** Stable dotted names; the index of a name is its event id. Append only: ids are stable. */
 export const EVENT_NAMES = [
-  'decoder.unknown_linktype',
   'decoder.too_many_layers',
   'ethernet.pkt_too_small',
   'vlan.header_too_small',
@@ -47,6 +46,8 @@ export const EVENT_NAMES = [
   'geneve.opt_len_too_big',
   'geneve.unknown_payload_type',
   'ipip.wrong_ip_version',
+  'pppoe.pkt_too_small',
+  'cmd.pkt_too_small',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -55,7 +56,6 @@ function id(name: EventName): number {
   return EVENT_NAMES.indexOf(name);
 }
 
-export const EV_UNKNOWN_LINKTYPE = id('decoder.unknown_linktype');
 export const EV_TOO_MANY_LAYERS = id('decoder.too_many_layers');
 export const EV_ETHERNET_PKT_TOO_SMALL = id('ethernet.pkt_too_small');
 export const EV_VLAN_HEADER_TOO_SMALL = id('vlan.header_too_small');
@@ -99,5 +99,7 @@ export const EV_GENEVE_INVALID_VERSION = id('geneve.invalid_version');
 export const EV_GENEVE_OPT_LEN_TOO_BIG = id('geneve.opt_len_too_big');
 export const EV_GENEVE_UNKNOWN_PAYLOAD_TYPE = id('geneve.unknown_payload_type');
 export const EV_IPIP_WRONG_IP_VERSION = id('ipip.wrong_ip_version');
+export const EV_PPPOE_PKT_TOO_SMALL = id('pppoe.pkt_too_small');
+export const EV_CMD_PKT_TOO_SMALL = id('cmd.pkt_too_small');
 
 export const EVENT_COUNT = EVENT_NAMES.length;

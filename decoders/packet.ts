@@ -23,23 +23,26 @@ export const TUN_IPV4_IN_IPV4 = 5;
 export const TUN_IPV6_IN_IPV4 = 6;
 export const TUN_IPV4_IN_IPV6 = 7;
 export const TUN_IPV6_IN_IPV6 = 8;
-export const TUNNEL_NAMES = ['', 'VXLAN', 'GENEVE', 'GRE', 'ERSPAN', 'IPIP', '6in4', '4in6', '6in6'] as const;
+export const TUN_TEREDO = 9;
+export const TUNNEL_NAMES = ['', 'VXLAN', 'GENEVE', 'GRE', 'ERSPAN', 'IPIP', '6in4', '4in6', '6in6', 'TEREDO'] as const;
 
 /** What a UDP destination port decapsulates to (`DecoderConfig.udpTunnelByPort`). */
 export const UDP_TUNNEL_NONE = 0;
 export const UDP_TUNNEL_VXLAN = 1;
 export const UDP_TUNNEL_GENEVE = 2;
+export const UDP_TUNNEL_TEREDO = 3;
 
 export const MAX_VLAN_TAGS = 3;
 
 /** Decoder settings; built once, read on the hot path through dense tables. */
 export class DecoderConfig {
-  /** Port → UDP_TUNNEL_*: VXLAN on 4789 and 8472 (Flannel/Cilium), Geneve on 6081 by default. */
+  /** Port → UDP_TUNNEL_*: VXLAN on 4789 and 8472 (Flannel/Cilium), Geneve on 6081, Teredo on 3544 by default. */
   readonly udpTunnelByPort = new Uint8Array(65536);
   /** Maximum number of nested tunnels decapsulated; deeper ones raise `decoder.too_many_layers`. */
   maxTunnelDepth = 4;
 
-  constructor(opts: { vxlanPorts?: number[]; genevePorts?: number[]; maxTunnelDepth?: number } = {}) {
+  constructor(opts: { vxlanPorts?: number[]; genevePorts?: number[]; teredoPorts?: number[]; maxTunnelDepth?: number } = {}) {
+    for (const p of opts.teredoPorts ?? [3544]) this.udpTunnelByPort[p] = UDP_TUNNEL_TEREDO;
     for (const p of opts.vxlanPorts ?? [4789, 8472]) this.udpTunnelByPort[p] = UDP_TUNNEL_VXLAN;
     for (const p of opts.genevePorts ?? [6081]) this.udpTunnelByPort[p] = UDP_TUNNEL_GENEVE;
     if (opts.maxTunnelDepth !== undefined) this.maxTunnelDepth = opts.maxTunnelDepth;

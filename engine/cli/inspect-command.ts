@@ -1,0 +1,100 @@
+// `kwire inspect`: argument parsing, output-mode choice, messages and exit codes.
+
+import { parseArgs } from 'node:util';
+import { DecoderConfig } from '../../decoders/packet.js';
+import { parsePortList } from '../../rules/builtin/port-alert.js';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
+import { runInspect } from '../pipeline/inspect.js';
+import { summaryText } from '../output/stats-record.js';
+
+export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
+
+export const INSPECT_HELP = `kwire inspect <capture|-> [options]
+  Reads classic pcap or pcapng (detected by magic) from a file or stdin ('-'), decodes every frame
+  down to the innermost transport header (VLAN, SLL/SLL2, IPv4/IPv6 extension headers, VXLAN,
+  Geneve, GRE/ERSPAN, IP-in-IP) and reports alerts.
+
+  --out FILE|-          write EVE NDJSON to FILE ('-' = stdout). Without --out: readable alert
+                        lines on a terminal, EVE NDJSON when stdout is a pipe or file
+  --events LIST         record types to emit: alert,stats (default: alert)
+  --alert-ports LIST    built-in port rule: alert on TCP SYN / UDP to these ports
+                        (default ${DEFAULT_ALERT_PORTS}; 'none' disables)
+  --vxlan-ports LIST    UDP ports decoded as VXLAN (default 4789,8472)
+  --geneve-ports LIST   UDP ports decoded as Geneve (default 6081)
+  --max-tunnel-depth N  nested tunnels decapsulated (default 4)
+  --quiet               no summary on stderr
+  Exit codes: 0 ok, 1 bad input or failed output, 2 usage.
+`;
+
+const KNOWN_EVENTS = new Set(['alert', 'stats']);
+
+function usage(msg: string): number {
+  process.stderr.write(`kwire inspect: ${msg}\n${INSPECT_HELP}`);
+  return EXIT_USAGE;
+}
+
+function portArray(spec: string): number[] {
+  const map = parsePortList(spec);
+  const out: number[] = [];
+  for (let p = 0; p < 65536; p++) if (map[p]) out.push(p);
+  return out;
+}
+
+export async function runInspectCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        events: { type: 'string', default: 'alert' },
+        'alert-ports': { type: 'string', default: DEFAULT_ALERT_PORTS },
+        'vxlan-ports': { type: 'string', default: '4789,8472' },
+        'geneve-ports': { type: 'string', default: '6081' },
+        'max-tunnel-depth': { type: 'string', default: '4' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(INSPECT_HELP);
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length !== 1) return usage('expected exactly one capture file (or - for stdin)');
+  const input = parsed.positionals[0];
+  const events = new Set(v.events.split(',').map((s) => s.trim()).filter(Boolean));
+  for (const e of events) if (!KNOWN_EVENTS.has(e)) return usage(`unknown event type "${e}" in --events (known: alert, stats)`);
+  const depth = Number(v['max-tunnel-depth']);
+  if (!Number.isInteger(depth) || depth < 0 || depth > 16) return usage('--max-tunnel-depth must be an integer 0..16');
+
+  let alertPorts: Uint8Array | null;
+  let decoder: DecoderConfig;
+  try {
+    alertPorts = v['alert-ports'] === 'none' ? null : parsePortList(v['alert-ports']);
+    decoder = new DecoderConfig({
+      vxlanPorts: portArray(v['vxlan-ports']),
+      genevePorts: portArray(v['geneve-ports']),
+      maxTunnelDepth: depth,
+    });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+
+  const out = v.out ?? '-';
+  const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
+  const result = await runInspect({ input, out, format, events, alertPorts, decoder, hashSeed: 0 });
+  if (!v.quiet) process.stderr.write(summaryText(result.stats));
+  let code = EXIT_OK;
+  for (const err of [result.inputError, result.outputError]) {
+    if (err === null) continue;
+    const msg = err instanceof KwireError ? `${err.message} [${err.code}]` : err.message;
+    process.stderr.write(`kwire: ${msg}\n`);
+    code = EXIT_BAD_INPUT;
+  }
+  return code;
+}

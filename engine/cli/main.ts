@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// kwire command line: `kwire inspect` (offline forensics); live capture and bench join later.
+
+import { readFileSync } from 'node:fs';
+import { runInspectCommand, INSPECT_HELP } from './inspect-command.js';
+import { EXIT_USAGE } from '../errors.js';
+
+const HELP = `kwire — packet-level traffic inspection for Kubernetes nodes
+
+Usage:
+  kwire inspect <capture|-> [options]   decode a pcap/pcapng file (or stdin) and report alerts
+  kwire --help | --version
+
+${INSPECT_HELP}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return cmd === undefined ? EXIT_USAGE : 0;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`kwire ${readVersion()}\n`);
+    return 0;
+  }
+  if (cmd === 'inspect') return runInspectCommand(rest);
+  process.stderr.write(`kwire: unknown command "${cmd}" (try kwire --help)\n`);
+  return EXIT_USAGE;
+}
+
+function readVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch { /* try the next layout (tsx vs dist) */ }
+  }
+  return 'unknown';
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,115 @@
+// Offline inspection: capture reader → decoders → built-in port rule → EVE/text sink, then stats.
+// One thread for now; engine/pipeline will shard batches to workers (see issue 5).
+
+import { basename } from 'node:path';
+import { M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE, M_TS_NSEC, M_TS_SEC } from '../capture/batch.js';
+import { openCapture, type CaptureReader } from '../capture/open.js';
+import { decodeFrame } from '../../decoders/frame.js';
+import { DecoderConfig, Packet } from '../../decoders/packet.js';
+import { PortAlertRule } from '../../rules/builtin/port-alert.js';
+import type { AlertRule } from '../../rules/alert-rule.js';
+import { flowId } from '../flow/hash.js';
+import { alertTextLine } from '../output/alert-text.js';
+import { eveHeader, type RecordOrigin } from '../output/eve-common.js';
+import { LineSink } from '../output/sink.js';
+import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
+
+export interface InspectOptions {
+  /** Capture path, or '-' for stdin. */
+  input: string;
+  /** Where records go ('-' = stdout). */
+  out: string;
+  /** 'eve' NDJSON or 'text' one-line alert summaries (a terminal without --out). */
+  format: 'eve' | 'text';
+  /** Event types to emit: 'alert', 'stats'. */
+  events: ReadonlySet<string>;
+  /** Port bitmap of the built-in port rule, or null for none. */
+  alertPorts: Uint8Array | null;
+  decoder: DecoderConfig;
+  /** Seed of the flow hash (flow_id). */
+  hashSeed: number;
+  chunkSize?: number;
+}
+
+export interface InspectResult {
+  stats: RunStats;
+  /** The input fault that ended the run early (frames before it were processed), if any. */
+  inputError: Error | null;
+  /** The output failure, if the sink died. */
+  outputError: Error | null;
+}
+
+/** Run one offline inspection to the end of input (or the first input fault). */
+export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
+  const started = performance.now();
+  const pkt = new Packet(opts.decoder);
+  const linkTypes = new Float64Array(65536);
+  const sink = LineSink.open(opts.out);
+  const portRule = opts.alertPorts && opts.events.has('alert') ? new PortAlertRule(opts.alertPorts) : null;
+  const eve = opts.format === 'eve';
+  const origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0 };
+  let alerts = 0;
+  let lastTsSec = 0;
+  let inputError: Error | null = null;
+  let reader: CaptureReader | null = null;
+
+  const emitAlert = (rule: AlertRule, frame: number, meta: Uint32Array, m: number, names: string[]): void => {
+    alerts++;
+    origin.tsSec = meta[m + M_TS_SEC];
+    origin.tsNsec = meta[m + M_TS_NSEC];
+    origin.pcapCnt = frame;
+    origin.iface = names[meta[m + M_IFACE]] ?? '';
+    origin.flowId = flowId(pkt, opts.hashSeed);
+    sink.write(eve ? eveHeader('alert', origin, pkt) + rule.eveAlert + '}' : alertTextLine(origin, pkt, rule));
+  };
+
+  try {
+    reader = await openCapture(opts.input, opts.chunkSize === undefined ? undefined : { chunkSize: opts.chunkSize });
+    for (;;) {
+      const batch = await reader.next();
+      if (batch === null) break;
+      const { data, meta, count, firstFrame } = batch;
+      const names = reader.interfaces.map((i) => i.name);
+      for (let i = 0; i < count; i++) {
+        const m = i * META_STRIDE;
+        const lt = meta[m + M_LINKTYPE];
+        linkTypes[lt & 0xffff]++;
+        pkt.reset(data, meta[m + M_OFFSET], meta[m + M_CAPLEN], meta[m + M_ORIGLEN], lt);
+        const status = decodeFrame(pkt);
+        if (portRule !== null) {
+          const rule = portRule.match(pkt, status);
+          if (rule !== null) emitAlert(rule, firstFrame + i, meta, m, names);
+        }
+      }
+      if (count > 0) lastTsSec = meta[(count - 1) * META_STRIDE + M_TS_SEC];
+      if (sink.full) await sink.drain();
+      if (sink.failure !== null) break;
+    }
+  } catch (e) {
+    inputError = e as Error;
+  } finally {
+    await reader?.close();
+  }
+
+  const stats: RunStats = {
+    counters: pkt.counters,
+    events: pkt.events,
+    linkTypes,
+    alerts,
+    elapsedMs: performance.now() - started,
+    lastTsSec,
+  };
+  if (opts.events.has('stats') && eve) sink.write(eveStatsRecord(stats));
+  let outputError: Error | null = null;
+  try {
+    await sink.close();
+  } catch (e) {
+    outputError = e as Error;
+  }
+  return { stats, inputError, outputError };
+}
+
+/** Display name of an input for messages. */
+export function inputName(input: string): string {
+  return input === '-' ? 'stdin' : basename(input);
+}
