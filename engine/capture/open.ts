@@ -14,6 +14,15 @@ import { ByteSource } from './source.js';
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 /** Initial frame capacity of a batch's metadata table per chunk byte (grows when exceeded). */
 const FRAMES_PER_BYTE = 1 / 256;
+/** Smallest chunk used for the end of a file shorter than chunkSize (the file may still be growing). */
+const MIN_TAIL_CHUNK = 64 * 1024;
+
+/** Chunk size for reading from file offset `base`: no 4 MiB buffer for a 1 KiB file. */
+function chunkFor(chunkSize: number, totalBytes: number | undefined, base: number, need: number): number {
+  let size = chunkSize;
+  if (totalBytes !== undefined && totalBytes - base < size) size = Math.min(size, Math.max(totalBytes - base, MIN_TAIL_CHUNK));
+  return Math.max(size, need);
+}
 
 export interface CaptureReader {
   readonly path: string; // '-' for stdin
@@ -99,7 +108,7 @@ class ChunkedReader implements CaptureReader {
       const view = this.view;
       const filled = (this.filled = await this.source.fill(chunk, this.filled));
       const eof = this.source.eof;
-      const table = new FrameTable(this.frameHint);
+      const table = new FrameTable(Math.min(this.frameHint, filled >>> 6));
       const base = this.base;
       const pos = this.parser.parse(chunk, view, this.start, filled, base, table);
       let fault = this.parser.fault;
@@ -128,7 +137,7 @@ class ChunkedReader implements CaptureReader {
       }
       // Carry the partial record into a fresh chunk now: the caller owns (and may transfer) this one.
       const carry = filled - pos;
-      const next = new Uint8Array(Math.max(this.chunkSize, this.parser.need));
+      const next = new Uint8Array(chunkFor(this.chunkSize, this.source.totalBytes, base + pos, this.parser.need));
       next.set(chunk.subarray(pos, filled));
       this.chunk = next;
       this.view = new DataView(next.buffer);
@@ -161,7 +170,7 @@ export async function openCapture(path: string, opts?: { chunkSize?: number }): 
   const chunkSize = Math.max(64, Math.floor(opts?.chunkSize ?? DEFAULT_CHUNK_SIZE));
   const source = await ByteSource.open(path);
   try {
-    const chunk = new Uint8Array(chunkSize);
+    const chunk = new Uint8Array(chunkFor(chunkSize, source.totalBytes, 0, 0));
     const filled = await source.fill(chunk, 0);
     if (filled === 0) throw new KwireError(ERR_EMPTY, 'the input is empty (0 bytes); expected a pcap or pcapng capture', path);
     const view = new DataView(chunk.buffer);
