@@ -81,6 +81,8 @@ class ChunkedReader implements CaptureReader {
   private frameHint: number;
   private fault: KwireError | null = null;
   private done = false;
+  /** Read-ahead of the current chunk, started when the previous batch was returned. */
+  private pending: Promise<number> | null = null;
 
   constructor(source: ByteSource, format: 'pcap' | 'pcapng', parser: RecordParser, interfaces: CaptureInterface[],
     chunk: Uint8Array, start: number, filled: number, chunkSize: number) {
@@ -106,7 +108,16 @@ class ChunkedReader implements CaptureReader {
     for (;;) {
       const chunk = this.chunk;
       const view = this.view;
-      const filled = (this.filled = await this.source.fill(chunk, this.filled));
+      let filled: number;
+      try {
+        filled = this.filled = await (this.pending ?? this.source.fill(chunk, this.filled));
+      } catch (err) {
+        this.pending = null;
+        this.fault = err as KwireError;
+        this.release();
+        throw err;
+      }
+      this.pending = null;
       const eof = this.source.eof;
       const table = new FrameTable(Math.min(this.frameHint, filled >>> 6));
       const base = this.base;
@@ -144,11 +155,17 @@ class ChunkedReader implements CaptureReader {
       this.start = 0;
       this.filled = carry;
       this.base = base + pos;
+      // Read ahead while the caller works on this batch; next() awaits it.
+      this.pending = this.source.fill(next, carry);
+      this.pending.catch(() => undefined); // handled by the next next() or by close()
       if (batch !== null) return batch;
     }
   }
 
   async close(): Promise<void> {
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) await pending.catch(() => 0); // never close the fd under an in-flight read
     this.release();
     await this.source.close();
   }

@@ -40,8 +40,8 @@ const FAST_HI_LIMIT = 1 << 20;
 const TWO32 = 4294967296;
 
 /**
- * Split the 64-bit unit count hi:lo into TS.sec and TS.nsec (0..999_999_999). Seconds beyond 2^32
- * (year 2106, or corrupt timestamps) are stored modulo 2^32 by the u32 metadata table.
+ * Split the 64-bit unit count hi:lo into TS.sec and TS.nsec (0..999_999_999). TS.sec is exact modulo
+ * 2^32, which is all the u32 metadata word keeps (seconds beyond 2^32: year 2106, or corrupt input).
  */
 export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
   const div = r.div;
@@ -62,9 +62,9 @@ export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
     }
   } else {
     // Long division in base 2^16 after a first 32-bit digit: remainders stay below div <= 2^36,
-    // so rem * 65536 + digit < 2^53 and every step is exact.
-    const q1 = Math.floor(hi / div);
-    rem = hi - q1 * div;
+    // so rem * 65536 + digit < 2^53 and every step is exact. Each later digit q2, q3 is below 2^16;
+    // the first one only contributes q1 * 2^32, which is 0 modulo 2^32.
+    rem = hi % div;
     let cur = rem * 65536 + (lo >>> 16);
     let q2 = Math.floor(cur / div);
     rem = cur - q2 * div;
@@ -79,7 +79,7 @@ export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
       q3 -= 1;
       rem += div;
     }
-    sec = q1 * TWO32 + q2 * 65536 + q3;
+    sec = q2 * 65536 + q3;
   }
   TS.sec = sec;
   TS.nsec = r.nsDen === 1 ? rem * r.nsNum : Math.floor((rem * r.nsNum) / r.nsDen);
@@ -88,6 +88,6 @@ export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
 /** Resolutions finer than 2^-36 s (picoseconds and below): rare, so BigInt is acceptable here. */
 function splitBig(hi: number, lo: number, div: bigint): void {
   const t = (BigInt(hi) << 32n) | BigInt(lo);
-  TS.sec = Number(t / div);
+  TS.sec = Number((t / div) & 0xffffffffn);
   TS.nsec = Number(((t % div) * 1_000_000_000n) / div);
 }
