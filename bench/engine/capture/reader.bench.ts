@@ -1,0 +1,36 @@
+// Reader alone: open a capture and walk every batch to the end (the frames are not touched).
+
+import { openCapture } from '../../../engine/capture/open.js';
+import type { FrameBatch } from '../../../engine/capture/batch.js';
+
+/** Read `file` to the end; returns the number of frames. */
+export async function readAll(file: string): Promise<number> {
+  const r = await openCapture(file);
+  let n = 0;
+  try {
+    for (;;) {
+      const b = await r.next();
+      if (b === null) break;
+      n += b.count;
+    }
+  } finally {
+    await r.close();
+  }
+  return n;
+}
+
+/** Read `file` fully into memory as batches, for decode-only benchmarks. */
+export async function loadBatches(file: string): Promise<FrameBatch[]> {
+  const r = await openCapture(file);
+  const out: FrameBatch[] = [];
+  try {
+    for (;;) {
+      const b = await r.next();
+      if (b === null) break;
+      out.push(b);
+    }
+  } finally {
+    await r.close();
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+// `npm run bench`: benchmark.js suites for the hot paths, on the generated Kubernetes mix and on
+// the shared real captures, with tcpdump measured in the same run; asserts the targets.
+// Usage: node --import tsx bench/run.ts [--packets N] [--no-assert] [--json FILE]
+
+import Benchmark from 'benchmark';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Packet } from '../decoders/packet.js';
+import { decodeAll } from './decoders/frame.bench.js';
+import { loadBatches, readAll } from './engine/capture/reader.bench.js';
+import { corpusMix, generatedMix } from './inputs.js';
+import { TCPDUMP_FILTER, timeTcpdump } from './peers/tcpdump.js';
+
+const TARGET_READER_MPPS = 8;
+const TARGET_DECODE_MPPS = 10;
+
+interface Row { suite: string; input: string; packets: number; mpps: number; rme: number; tcpdumpRatio: number | null; target: number | null }
+
+function runSuite(name: string, fn: (deferred: { resolve(): void }) => void): Promise<Benchmark.Target> {
+  return new Promise((resolve, reject) => {
+    const suite = new Benchmark.Suite(name);
+    suite.add(name, { defer: true, fn, minSamples: 5, maxTime: 4 });
+    suite.on('complete', function (this: Benchmark.Suite) { resolve((this as unknown as Benchmark.Target[])[0]); });
+    suite.on('error', (e: { target: { error: unknown } }) => reject(e.target.error));
+    suite.run({ async: true });
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: {
+    packets: { type: 'string', default: '1000000' },
+    'no-assert': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  } });
+  const packets = Number(values.packets);
+  const inputs: [string, string][] = [
+    ['generated k8s mix', generatedMix(packets)],
+    ['shared captures (concatenated)', await corpusMix(packets)],
+  ];
+  const rows: Row[] = [];
+  for (const [label, file] of inputs) {
+    const n = await readAll(file);
+    const tcpdump = timeTcpdump(file);
+    const tcpdumpMpps = tcpdump === null ? null : n / tcpdump / 1e6;
+
+    const reader = await runSuite('reader', (d) => { void readAll(file).then(() => d.resolve()); });
+    const readerMpps = (n * (reader.hz ?? 0)) / 1e6;
+    rows.push({ suite: 'reader', input: label, packets: n, mpps: readerMpps, rme: reader.stats?.rme ?? 0,
+      tcpdumpRatio: tcpdumpMpps ? readerMpps / tcpdumpMpps : null, target: TARGET_READER_MPPS });
+
+    const batches = await loadBatches(file);
+    const pkt = new Packet();
+    const decode = await runSuite('decode', (d) => { decodeAll(batches, pkt); d.resolve(); });
+    const decodeMpps = (n * (decode.hz ?? 0)) / 1e6;
+    rows.push({ suite: 'decode to L4', input: label, packets: n, mpps: decodeMpps, rme: decode.stats?.rme ?? 0,
+      tcpdumpRatio: tcpdumpMpps ? decodeMpps / tcpdumpMpps : null, target: TARGET_DECODE_MPPS });
+
+    if (tcpdumpMpps !== null) rows.push({ suite: 'tcpdump -r + BPF', input: label, packets: n, mpps: tcpdumpMpps, rme: 0, tcpdumpRatio: 1, target: null });
+  }
+
+  console.log(`\ntcpdump peer: tcpdump -nn -r FILE -w /dev/null '${TCPDUMP_FILTER}' (best of 3)\n`);
+  console.log('| suite | input | packets | Mpps | ± | × tcpdump | target |');
+  console.log('|---|---|---:|---:|---:|---:|---|');
+  let failed = 0;
+  for (const r of rows) {
+    const ok = r.target === null || r.mpps >= r.target;
+    if (!ok) failed++;
+    console.log(`| ${r.suite} | ${r.input} | ${r.packets} | ${r.mpps.toFixed(2)} | ${r.rme.toFixed(1)}% | ` +
+      `${r.tcpdumpRatio === null ? 'n/a' : r.tcpdumpRatio.toFixed(2)} | ${r.target === null ? '' : `≥ ${r.target} Mpps ${ok ? 'ok' : 'MISSED'}`} |`);
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));
+  if (failed && !values['no-assert']) {
+    console.error(`\n${failed} target(s) missed`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main();
