@@ -13,8 +13,9 @@ export class LineSink {
   private readonly ownsStream: boolean;
   private buf: string[] = [];
   private bufBytes = 0;
-  /** Lines accepted, and lines lost because the output died. */
+  /** Lines accepted; lines the stream confirmed written; lines refused after the output died. */
   written = 0;
+  confirmed = 0;
   dropped = 0;
   /** The error that killed the output, if it died. */
   failure: Error | null = null;
@@ -49,9 +50,11 @@ export class LineSink {
   async drain(): Promise<void> {
     if (this.buf.length === 0 || this.failure !== null) return;
     const chunk = this.buf.join('\n') + '\n';
+    const lines = this.buf.length;
     this.buf = [];
     this.bufBytes = 0;
-    if (!this.stream.write(chunk)) {
+    const ok = this.stream.write(chunk, (err) => { if (!err) this.confirmed += lines; });
+    if (!ok) {
       await new Promise<void>((resolve) => {
         const done = (): void => { this.stream.off('drain', done); this.stream.off('error', done); this.stream.off('close', done); resolve(); };
         this.stream.once('drain', done);
@@ -70,8 +73,8 @@ export class LineSink {
       await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
     }
     if (this.failure !== null) {
-      const lost = this.dropped;
-      throw new KwireError('KWIRE_ERR_SINK', `output ${this.name} failed (${this.failure.message}); ${lost} record(s) after the failure were not written`);
+      const lost = this.written + this.dropped - this.confirmed;
+      throw new KwireError('KWIRE_ERR_SINK', `output ${this.name} failed (${this.failure.message}): ${this.confirmed} record(s) written, ${lost} lost`);
     }
   }
 }

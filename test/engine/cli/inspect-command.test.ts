@@ -143,6 +143,12 @@ test('bad input and usage: exit codes 1 and 2 with clear messages', () => {
   assert.match(help.stdout, /kwire inspect/);
 });
 
+test('a dead output is reported with what was lost, exit 1', () => {
+  const r = kwire(['inspect', TLS, '--alert-ports', '443', '--out', '/dev/full', '--quiet']);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /output \/dev\/full failed \(ENOSPC[^)]*\): 0 record\(s\) written, \d+ lost \[KWIRE_ERR_SINK\]/);
+});
+
 test('a terminal gets one readable line per alert', () => {
   const script = spawnSync('script', ['-qec', `${process.execPath} --import tsx engine/cli/main.ts inspect ${TLS} --alert-ports 443 --quiet`, '/dev/null'], { cwd: ROOT, encoding: 'utf8' });
   if (script.error) return; // util-linux script(1) missing: nothing to drive a TTY with
