@@ -155,9 +155,12 @@ class ChunkedReader implements CaptureReader {
       this.start = 0;
       this.filled = carry;
       this.base = base + pos;
-      // Read ahead while the caller works on this batch; next() awaits it.
-      this.pending = this.source.fill(next, carry);
-      this.pending.catch(() => undefined); // handled by the next next() or by close()
+      // Read ahead from a regular file while the caller works on this batch; next() awaits it. Not
+      // from a pipe: a read there can block indefinitely and would keep the process alive after close().
+      if (this.source.totalBytes !== undefined) {
+        this.pending = this.source.fill(next, carry);
+        this.pending.catch(() => undefined); // handled by the next next() or by close()
+      }
       if (batch !== null) return batch;
     }
   }

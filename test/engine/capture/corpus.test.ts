@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, manifest, readAll } from './helpers.js';
+import { openCapture } from '../../../engine/capture/open.js';
+import { META_STRIDE, M_CAPLEN } from '../../../engine/capture/batch.js';
 import type { Frame } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
@@ -145,6 +147,33 @@ test('corpus: a record bigger than the chunk grows the chunk (80 KB frame, 4 KiB
   assert.is(r.frames.length, 1);
   assert.ok(r.frames[0].caplen > 4096);
   assert.equal(r.frames, (await readAll(path)).frames);
+});
+
+test('batches own their buffers: detaching each one (as a transfer to a worker would) loses nothing', async () => {
+  const path = join(CORPUS, 'files/ndpi/alexa-app.pcapng');
+  const ref = await readAll(path, { chunkSize: 100_000 });
+  const reader = await openCapture(path, { chunkSize: 100_000 });
+  let n = 0;
+  let caplens = 0;
+  for (let b = await reader.next(); b !== null; b = await reader.next()) {
+    for (let i = 0; i < b.count; i++) caplens += b.meta[i * META_STRIDE + M_CAPLEN];
+    n += b.count;
+    structuredClone(b.data.buffer, { transfer: [b.data.buffer as ArrayBuffer] });
+    structuredClone(b.meta.buffer, { transfer: [b.meta.buffer as ArrayBuffer] });
+    assert.is(b.data.byteLength, 0, 'detached');
+  }
+  await reader.close();
+  assert.is(n, ref.frames.length);
+  assert.is(caplens, ref.frames.reduce((a, f) => a + f.caplen, 0));
+});
+
+test('close() in the middle of a file (read-ahead in flight) and twice', async () => {
+  const reader = await openCapture(join(CORPUS, 'files/pcapplusplus/example.pcap'), { chunkSize: 65536 });
+  const first = await reader.next();
+  assert.ok(first !== null && first.count > 0);
+  await reader.close();
+  await reader.close();
+  assert.is(await reader.next(), null);
 });
 
 test.run();
