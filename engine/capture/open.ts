@@ -43,7 +43,7 @@ export interface CaptureReader {
 }
 
 export interface OpenOptions {
-  /** Bytes read per chunk (default 4 MiB). A record larger than this gets a chunk of its own size. */
+  /** Bytes read per chunk (default 4 MiB, at least 64). A record larger than this gets a chunk of its own size. */
   chunkSize?: number;
 }
 
@@ -54,8 +54,8 @@ const KNOWN_MAGICS = ['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1', '0a0d0d0a'
 function lookalike(b: Uint8Array, n: number): string {
   if (n >= 4 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return ' (a PNG image)';
   if (n >= 2 && b[0] === 0x1f && b[1] === 0x8b) return ' (gzip data: decompress it first)';
-  if (n >= 4 && b[0] === 0xa1 && b[1] === 0xb2 && b[2] === 0xcd && b[3] === 0x34) return ' (modified/Kuznetzov pcap, not supported)';
-  if (n >= 4 && b[0] === 0x34 && b[1] === 0xcd && b[2] === 0xb2 && b[3] === 0xa1) return ' (modified/Kuznetzov pcap, not supported)';
+  if (n >= 4 && b[0] === 0xa1 && b[1] === 0xb2 && b[2] === 0xcd && b[3] === 0x34) return ' (modified/Kuznetsov pcap, not supported)';
+  if (n >= 4 && b[0] === 0x34 && b[1] === 0xcd && b[2] === 0xb2 && b[3] === 0xa1) return ' (modified/Kuznetsov pcap, not supported)';
   let text = true;
   for (let i = 0; i < n && i < 64; i++) {
     const c = b[i];
@@ -186,8 +186,9 @@ class ChunkedReader implements CaptureReader {
  * KWIRE_ERR_IO, KWIRE_ERR_EMPTY, KWIRE_ERR_PCAP_MAGIC, KWIRE_ERR_PCAP_TRUNC_HEADER, KWIRE_ERR_PCAP_VERSION.
  * Faults after the header are reported by next().
  */
-export async function openCapture(path: string, opts?: { chunkSize?: number }): Promise<CaptureReader> {
-  const chunkSize = Math.max(64, Math.floor(opts?.chunkSize ?? DEFAULT_CHUNK_SIZE));
+export async function openCapture(path: string, opts?: OpenOptions): Promise<CaptureReader> {
+  const requested = opts?.chunkSize;
+  const chunkSize = requested !== undefined && Number.isFinite(requested) ? Math.max(64, Math.floor(requested)) : DEFAULT_CHUNK_SIZE;
   const source = await ByteSource.open(path);
   try {
     const chunk = new Uint8Array(chunkFor(chunkSize, source.totalBytes, 0, 0));
