@@ -1,6 +1,6 @@
 // IPv4 (RFC 791), options validated (RFC 791 §3.1), fragments flagged (reassembly is engine/reassembly).
 
-import { C_IPV4, C_IPV4_FRAG, C_TRUNCATED } from './counters.js';
+import { C_IPV4, C_IPV4_FRAG } from './counters.js';
 import {
   EV_IPV4_HLEN_TOO_SMALL, EV_IPV4_IPLEN_SMALLER_THAN_HLEN, EV_IPV4_OPT_INVALID_LEN,
   EV_IPV4_PKT_TOO_SMALL, EV_IPV4_TRUNC_PKT, EV_IPV4_WRONG_IP_VERSION,
@@ -30,7 +30,7 @@ export function decodeIpv4(bytes: Uint8Array, offset: number, length: number, pk
   let avail = total;
   if (total > length) {
     if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_IPV4_TRUNC_PKT);
-    pkt.counters[C_TRUNCATED]++;
+    pkt.markTruncated();
     avail = length;
   }
 

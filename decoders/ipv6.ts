@@ -1,7 +1,7 @@
 // IPv6 (RFC 8200) with extension headers: hop-by-hop, routing, destination options, fragment,
 // AH (RFC 4302) and mobility (RFC 6275); fragments are flagged for engine/reassembly.
 
-import { C_IPV6, C_IPV6_FRAG, C_TRUNCATED } from './counters.js';
+import { C_IPV6, C_IPV6_FRAG } from './counters.js';
 import {
   EV_IPV6_EXTHDR_TOO_MANY, EV_IPV6_PKT_TOO_SMALL, EV_IPV6_TRUNC_EXTHDR, EV_IPV6_TRUNC_PKT,
   EV_IPV6_WRONG_IP_VERSION,
@@ -29,7 +29,7 @@ export function decodeIpv6(bytes: Uint8Array, offset: number, length: number, pk
   let avail = plen === 0 ? length : IPV6_HEADER_LEN + plen;
   if (avail > length) {
     if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_IPV6_TRUNC_PKT);
-    pkt.counters[C_TRUNCATED]++;
+    pkt.markTruncated();
     avail = length;
   }
 

@@ -122,6 +122,8 @@ export class Packet {
 
   /** Id of the last decode event raised for this packet, or -1. */
   lastEvent = -1;
+  /** The snap length cut this frame short (`decoder.truncated` counts frames, once each). */
+  truncated = false;
 
   /** Per-thread counters (`COUNTER_NAMES`) and decode events (`EVENT_NAMES`). */
   readonly counters: Float64Array;
@@ -165,6 +167,7 @@ export class Packet {
     this.outerSrcPort = 0;
     this.outerDstPort = 0;
     this.lastEvent = -1;
+    this.truncated = false;
   }
 
   /** Clear transport fields; an IP decoder calls this so an inner packet never shows outer ports. */
@@ -203,10 +206,17 @@ export class Packet {
    */
   short(eventId: number): Status {
     if (this.capLen < this.origLen) {
-      this.counters[C_TRUNCATED]++;
+      this.markTruncated();
       return S_TRUNCATED;
     }
     return this.invalid(eventId);
+  }
+
+  /** A layer found the frame cut by the snap length: count `decoder.truncated` once per frame. */
+  markTruncated(): void {
+    if (this.truncated) return;
+    this.truncated = true;
+    this.counters[C_TRUNCATED]++;
   }
 
   /**

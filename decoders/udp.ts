@@ -1,6 +1,6 @@
 // UDP header (RFC 768); tunnel ports (VXLAN, Geneve) from DecoderConfig decapsulate here.
 
-import { C_TRUNCATED, C_UDP } from './counters.js';
+import { C_UDP } from './counters.js';
 import { EV_UDP_HLEN_INVALID, EV_UDP_HLEN_TOO_SMALL, EV_UDP_PKT_TOO_SMALL } from './events.js';
 import { decodeGeneve } from './geneve.js';
 import { decodeTeredo } from './teredo.js';
@@ -18,7 +18,7 @@ export function decodeUdp(bytes: Uint8Array, offset: number, length: number, pkt
     end = length; // first fragment: the datagram continues in later fragments
   } else if (ulen > length) {
     if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_UDP_HLEN_INVALID);
-    pkt.counters[C_TRUNCATED]++;
+    pkt.markTruncated();
     end = length;
   }
 
