@@ -1,0 +1,124 @@
+// A pod resolving a name the way glibc does inside Kubernetes: resolv.conf with ndots:5 and the
+// search list <ns>.svc.cluster.local svc.cluster.local cluster.local, A and AAAA sent back to back
+// from one socket, CoreDNS answering for cluster.local and forwarding (or serving from cache) the rest.
+
+import type { Ctx } from './conversation.js';
+import { memo, startUdp } from './conversation.js';
+import {
+  RCODE_NOERROR, RCODE_NXDOMAIN, TYPE_A, TYPE_AAAA, TYPE_CNAME, dnsQuery, dnsResponse,
+} from './dns.js';
+import type { DnsAnswer, DnsReply } from './dns.js';
+import { MICROS, MILLIS } from './flow.js';
+import { PROTO_UDP } from './ipv4.js';
+import { ephemeralPort, pair } from './paths.js';
+import type { Endpoint, Tunnel } from './paths.js';
+import { EXTERNAL_HOSTS, METADATA_IP, SERVICES } from './topology.js';
+import type { Datagram } from './udp-flow.js';
+
+export interface LookupOpts {
+  /** The client as seen on the link (port is chosen here). */
+  client: Endpoint;
+  /** The DNS server endpoint (kube-dns VIP, or a CoreDNS pod behind a tunnel). */
+  server: Endpoint;
+  tunnel?: Tunnel | null;
+  /** Namespace of the client pod (first search domain). */
+  ns: string;
+  /** Also ask for AAAA. */
+  aaaa: boolean;
+}
+
+interface Shape {
+  query: Uint8Array;
+  reply: Uint8Array;
+  ok: boolean;
+  cluster: boolean;
+}
+
+/** The queries of one lookup: per candidate name, the A (and AAAA) query/answer pair. */
+function plan(ctx: Ctx, name: string, ns: string, aaaa: boolean, edns: boolean): Shape[][] {
+  return memo(ctx, `dns ${name} ${ns} ${aaaa} ${edns}`, () => {
+    const fqdn = name.endsWith('.');
+    const bare = fqdn ? name.slice(0, -1) : name;
+    const dots = bare.split('.').length - 1;
+    const search = [`${ns}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
+    const candidates = fqdn || dots >= 5 ? [bare] : [...search.map((d) => `${bare}.${d}`), bare];
+    return candidates.map((qname) => (aaaa ? [TYPE_A, TYPE_AAAA] : [TYPE_A]).map((qtype) => {
+      const r = answer(ctx, qname, qtype);
+      return {
+        query: dnsQuery(0, qname, qtype, edns),
+        reply: dnsResponse(0, qname, qtype, edns, r),
+        ok: r.rcode === RCODE_NOERROR,
+        cluster: qname.endsWith('cluster.local'),
+      };
+    }));
+  });
+}
+
+/** Sends the lookup of `name` starting at `start`; returns when the last answer is on the wire. */
+export function lookup(ctx: Ctx, name: string, start: number, o: LookupOpts): number {
+  const rng = ctx.rng;
+  const edns = rng.chance(0.2);
+  const script: Datagram[] = [];
+  let t = start;
+  for (const shapes of plan(ctx, name, o.ns, o.aaaa, edns)) {
+    const ids: number[] = [];
+    const sent: number[] = [];
+    for (const shape of shapes) {
+      const id = rng.int(65536);
+      ids.push(id);
+      sent.push(t);
+      script.push({ dir: 0, at: t, data: shape.query, first16: id });
+      t += rng.jitter(12 * MICROS, 0.5);
+    }
+    let found = false;
+    let last = t;
+    const replies = shapes.map((shape, i) => {
+      if (shape.ok) found = true;
+      const cached = shape.cluster || rng.chance(0.75);
+      const delay = cached ? rng.jitter(180 * MICROS, 0.6) : rng.jitter(rng.range(2, 25) * MILLIS, 0.3);
+      return { at: sent[i]! + delay, data: shape.reply, id: ids[i]! };
+    });
+    if (replies.length === 2 && replies[1]!.at < replies[0]!.at) replies.reverse();
+    for (const r of replies) {
+      const at = Math.max(r.at, last);
+      script.push({ dir: 1, at, data: r.data, first16: r.id });
+      last = at + 1;
+    }
+    t = last + rng.jitter(40 * MICROS, 0.5);
+    if (found) break;
+  }
+  script.sort((a, b) => a.at - b.at);
+  const client = { ...o.client, port: ephemeralPort(rng) };
+  startUdp(ctx, pair(rng, client, o.server, PROTO_UDP, o.tunnel ?? null), script);
+  return script[script.length - 1]!.at;
+}
+
+/** What CoreDNS answers for `qname` in this cluster. */
+function answer(ctx: Ctx, qname: string, qtype: number): DnsReply {
+  const rng = ctx.rng;
+  if (qname.endsWith('.cluster.local')) {
+    const svc = SERVICES.find((s) => qname === `${s.name}.${s.ns}.svc.cluster.local`);
+    const ttl = 30;
+    if (svc === undefined && qname !== 'kubernetes.default.svc.cluster.local') {
+      return { rcode: RCODE_NXDOMAIN, aa: true, answers: [], soaZone: 'cluster.local' };
+    }
+    const v4 = svc === undefined ? Uint8Array.of(10, 96, 0, 1) : svc.vip4;
+    const v6 = svc === undefined ? null : svc.vip6;
+    if (qtype === TYPE_A) return { rcode: RCODE_NOERROR, aa: true, answers: [{ type: TYPE_A, ttl, addr: v4 }] };
+    if (v6 !== null) return { rcode: RCODE_NOERROR, aa: true, answers: [{ type: TYPE_AAAA, ttl, addr: v6 }] };
+    return { rcode: RCODE_NOERROR, aa: true, answers: [], soaZone: 'cluster.local' };
+  }
+  if (qname === 'metadata.google.internal') {
+    if (qtype === TYPE_A) return { rcode: RCODE_NOERROR, aa: false, answers: [{ type: TYPE_A, ttl: 300, addr: METADATA_IP }] };
+    return { rcode: RCODE_NOERROR, aa: false, answers: [], soaZone: 'google.internal' };
+  }
+  const host = EXTERNAL_HOSTS.find((h) => h.name === qname);
+  const zone = qname.split('.').slice(-2).join('.');
+  if (host === undefined) return { rcode: RCODE_NXDOMAIN, aa: false, answers: [], soaZone: zone };
+  const ttl = rng.range(20, 300);
+  const answers: DnsAnswer[] = host.cnames.map((target) => ({ type: TYPE_CNAME, ttl, target }));
+  const addrs = qtype === TYPE_A ? host.ip4 : host.ip6;
+  for (const addr of addrs) answers.push({ type: qtype, ttl, addr });
+  if (addrs.length === 0) return { rcode: RCODE_NOERROR, aa: false, answers, soaZone: zone };
+  return { rcode: RCODE_NOERROR, aa: false, answers };
+}

@@ -1,0 +1,127 @@
+// TLS records after the ClientHello (RFC 8446 sections 4.1.3 and 5, RFC 5246 section 7.4.1.3):
+// ServerHello flights (TLS 1.3 full handshake, TLS 1.2 abbreviated handshake), the client's finishing
+// flight, and encrypted application data, whose bodies are random bytes copied from a pool.
+
+import { ByteWriter } from './bytes.js';
+import type { Rng } from './prng.js';
+import { CLIENT_OPENSSL, GROUP_X25519, GROUP_X25519MLKEM768 } from './tls-client-hello.js';
+import type { ClientHello } from './tls-client-hello.js';
+
+const CT_CCS = 20;
+const CT_ALERT = 21;
+const CT_HANDSHAKE = 22;
+const CT_APPDATA = 23;
+/** ML-KEM-768 ciphertext (1088) followed by the X25519 share (32). */
+const MLKEM_SERVER_SHARE = 1120;
+/** Largest TLS 1.3 ciphertext: 2^14 plaintext + content type + 16-byte AEAD tag. */
+export const MAX_RECORD_BODY = 16401;
+
+/** Random record bodies come from here (any long random block). */
+export interface Noise {
+  bytes: Uint8Array;
+}
+
+function record(w: ByteWriter, type: number, body: Uint8Array | number, noise?: Noise, rng?: Rng): void {
+  w.u8(type).u16(0x0303);
+  if (typeof body === 'number') {
+    w.u16(body);
+    const off = rng!.int(noise!.bytes.length - body);
+    w.bytes(noise!.bytes.subarray(off, off + body));
+  } else {
+    w.u16(body.length).bytes(body);
+  }
+}
+
+/**
+ * The server's first flight: ServerHello, then for TLS 1.3 a compatibility ChangeCipherSpec and the
+ * encrypted EncryptedExtensions..Finished (one record of `encryptedLen` bytes); for TLS 1.2 session
+ * resumption, ChangeCipherSpec and the encrypted Finished.
+ */
+export function serverFlight(rng: Rng, noise: Noise, ch: ClientHello, serverPq: boolean, encryptedLen: number): Uint8Array {
+  const w = new ByteWriter();
+  const sh = new ByteWriter();
+  sh.u16(0x0303).bytes(rng.bytes(32)).u8(ch.sessionId.length).bytes(ch.sessionId);
+  if (ch.tls13) {
+    sh.u16(ch.profile === CLIENT_OPENSSL ? 0x1302 : 0x1301).u8(0);
+    const pq = serverPq && ch.offersPq;
+    const exts = sh.begin(2);
+    sh.u16(51).u16(4 + (pq ? MLKEM_SERVER_SHARE : 32)).u16(pq ? GROUP_X25519MLKEM768 : GROUP_X25519)
+      .u16(pq ? MLKEM_SERVER_SHARE : 32).bytes(rng.bytes(pq ? MLKEM_SERVER_SHARE : 32));
+    sh.u16(43).u16(2).u16(0x0304);
+    sh.end(exts);
+  } else {
+    sh.u16(0xc02f).u8(0);
+    const exts = sh.begin(2);
+    sh.u16(0xff01).u16(1).u8(0);
+    sh.u16(23).u16(0);
+    if (ch.alpn.length > 0) {
+      const p = ch.alpn[ch.alpn.length - 1]!;
+      sh.u16(16).u16(3 + p.length).u16(1 + p.length).u8(p.length).ascii(p);
+    }
+    sh.end(exts);
+  }
+  const body = sh.finish();
+  const hs = new ByteWriter().u8(2).u24(body.length).bytes(body).finish();
+  record(w, CT_HANDSHAKE, hs);
+  record(w, CT_CCS, Uint8Array.of(1));
+  if (ch.tls13) record(w, CT_APPDATA, Math.min(encryptedLen, MAX_RECORD_BODY), noise, rng);
+  else record(w, CT_HANDSHAKE, 40, noise, rng); // GCM: explicit nonce 8 + Finished 16 + tag 16
+  return w.finish();
+}
+
+/** The client's reply to the server flight: ChangeCipherSpec, encrypted Finished, then its first request. */
+export function clientFinish(rng: Rng, noise: Noise, ch: ClientHello, requestLen: number): Uint8Array {
+  const w = new ByteWriter();
+  record(w, CT_CCS, Uint8Array.of(1));
+  if (ch.tls13) record(w, CT_APPDATA, 53, noise, rng);
+  else record(w, CT_HANDSHAKE, 40, noise, rng);
+  appendAppData(w, rng, noise, requestLen, ch.tls13);
+  return w.finish();
+}
+
+/** `len` bytes of application data as records (split at the record size limit). */
+export function appData(rng: Rng, noise: Noise, len: number, tls13 = true): Uint8Array {
+  const w = new ByteWriter();
+  appendAppData(w, rng, noise, len, tls13);
+  return w.finish();
+}
+
+function appendAppData(w: ByteWriter, rng: Rng, noise: Noise, len: number, tls13: boolean): void {
+  // Each record adds 17 (TLS 1.3: type byte + tag) or 24 (TLS 1.2 GCM: nonce + tag) bytes.
+  const overhead = tls13 ? 17 : 24;
+  let left = len;
+  while (left > 0) {
+    const n = Math.min(left, 16384);
+    record(w, CT_APPDATA, n + overhead, noise, rng);
+    left -= n;
+  }
+}
+
+/** close_notify: encrypted (an application-data record) in TLS 1.3, an encrypted alert in TLS 1.2. */
+export function closeNotify(rng: Rng, noise: Noise, tls13: boolean): Uint8Array {
+  const w = new ByteWriter();
+  if (tls13) record(w, CT_APPDATA, 19, noise, rng);
+  else record(w, CT_ALERT, 26, noise, rng);
+  return w.finish();
+}
+
+/**
+ * A block of whole TLS 1.3 application-data records of maximum size, for bulk transfers: reading it
+ * from offset 0 (wrapping) always yields a valid record stream.
+ */
+export function recordStream(rng: Rng, records: number): Uint8Array {
+  const size = 5 + MAX_RECORD_BODY;
+  const out = new Uint8Array(size * records);
+  for (let r = 0; r < records; r++) {
+    const o = r * size;
+    out[o] = CT_APPDATA;
+    out[o + 1] = 3;
+    out[o + 2] = 3;
+    out[o + 3] = MAX_RECORD_BODY >>> 8;
+    out[o + 4] = MAX_RECORD_BODY & 0xff;
+    rng.fill(out, o + 5, MAX_RECORD_BODY);
+  }
+  return out;
+}
+
+export const STREAM_RECORD_BYTES = 5 + MAX_RECORD_BODY;
