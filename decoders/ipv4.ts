@@ -23,8 +23,9 @@ export function decodeIpv4(bytes: Uint8Array, offset: number, length: number, pk
   const hlen = (b0 & 0x0f) << 2;
   if (hlen < IPV4_HEADER_LEN) return pkt.invalid(EV_IPV4_HLEN_TOO_SMALL);
   let total = (bytes[offset + 2] << 8) | bytes[offset + 3];
-  // Total length 0 on a locally captured segmentation-offload (TSO) packet: take what was captured.
-  if (total === 0) total = length;
+  // Total length 0 on a locally captured segmentation-offload (TSO) packet: take what was captured
+  // (at least the header, so a header cut by the snap length is still truncation below).
+  if (total === 0) total = length > hlen ? length : hlen;
   if (total < hlen) return pkt.invalid(EV_IPV4_IPLEN_SMALLER_THAN_HLEN);
   if (length < hlen) return pkt.short(EV_IPV4_PKT_TOO_SMALL);
   let avail = total;
