@@ -34,9 +34,12 @@ export function decodeIpProto(proto: number, bytes: Uint8Array, offset: number, 
     case IPPROTO_ICMPV6:
       return decodeIcmpv6(bytes, offset, length, pkt);
     case IPPROTO_GRE:
+      // A fragment holds part of the inner packet: decapsulate after reassembly (as udp.ts does).
+      if (pkt.isFragment) return S_OK;
       return decodeGre(bytes, offset, length, pkt);
     case IPPROTO_IPIP:
     case IPPROTO_IPV6:
+      if (pkt.isFragment) return S_OK;
       return decodeIpInIp(proto, bytes, offset, length, pkt);
     default:
       pkt.counters[C_OTHER_IP_PROTO]++;
