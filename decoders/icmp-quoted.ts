@@ -3,13 +3,17 @@
 
 import type { Packet } from './packet.js';
 
-/** Returns false when not even the quoted addresses fit (the caller raises its trunc event). */
+/**
+ * Returns false when the quote is not an IP header, or when not even its addresses fit in an uncut
+ * frame (the caller raises its trunc event). A quote cut by the snap length is not malformed: it
+ * counts `decoder.truncated` and returns true.
+ */
 export function decodeQuotedIp(bytes: Uint8Array, offset: number, length: number, pkt: Packet): boolean {
-  if (length < 1) return false;
+  if (length < 1) return cut(pkt);
   const v = bytes[offset] >> 4;
   let l4: number;
   if (v === 4) {
-    if (length < 20) return false;
+    if (length < 20) return cut(pkt);
     pkt.icmpQuotedIpVersion = 4;
     pkt.icmpQuotedSrcOffset = offset + 12;
     pkt.icmpQuotedDstOffset = offset + 16;
@@ -17,7 +21,7 @@ export function decodeQuotedIp(bytes: Uint8Array, offset: number, length: number
     l4 = (bytes[offset] & 0x0f) << 2;
     if (l4 < 20) return true;
   } else if (v === 6) {
-    if (length < 40) return false;
+    if (length < 40) return cut(pkt);
     pkt.icmpQuotedIpVersion = 6;
     pkt.icmpQuotedSrcOffset = offset + 8;
     pkt.icmpQuotedDstOffset = offset + 24;
@@ -34,4 +38,13 @@ export function decodeQuotedIp(bytes: Uint8Array, offset: number, length: number
     pkt.icmpQuotedDstPort = (bytes[p + 2] << 8) | bytes[p + 3];
   }
   return true;
+}
+
+/** The quote ends before its addresses: fine (truncation) only when the snap length cut the frame. */
+function cut(pkt: Packet): boolean {
+  if (pkt.capLen < pkt.origLen) {
+    pkt.markTruncated();
+    return true;
+  }
+  return false;
 }

@@ -19,7 +19,7 @@ export function decodeIcmpv6(bytes: Uint8Array, offset: number, length: number, 
   pkt.payloadLength = length - ICMPV6_HEADER_LEN;
   if (type >= 1 && type <= 4) {
     // 4 bytes of type-specific data (unused, MTU or pointer), then the invoking packet.
-    if (length < 8 || !decodeQuotedIp(bytes, offset + 8, length - 8, pkt)) pkt.invalid(EV_ICMPV6_IPV6_TRUNC_PKT);
+    if (!decodeQuotedIp(bytes, offset + 8, length - 8, pkt)) pkt.invalid(EV_ICMPV6_IPV6_TRUNC_PKT);
   }
   return S_OK;
 }
