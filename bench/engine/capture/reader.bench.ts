@@ -2,6 +2,8 @@
 
 import { openCapture } from '../../../engine/capture/open.js';
 import type { FrameBatch } from '../../../engine/capture/batch.js';
+import type { Packet } from '../../../decoders/packet.js';
+import { decodeAll } from '../../decoders/frame.bench.js';
 
 /** Read `file` to the end; returns the number of frames. */
 export async function readAll(file: string): Promise<number> {
@@ -33,4 +35,20 @@ export async function loadBatches(file: string): Promise<FrameBatch[]> {
     await r.close();
   }
   return out;
+}
+
+/** Read `file` and decode each batch as it arrives (the offline pipeline without output). */
+export async function readAndDecode(file: string, pkt: Packet): Promise<number> {
+  const r = await openCapture(file);
+  let n = 0;
+  try {
+    for (;;) {
+      const b = await r.next();
+      if (b === null) break;
+      n += decodeAll([b], pkt);
+    }
+  } finally {
+    await r.close();
+  }
+  return n;
 }
