@@ -2,63 +2,49 @@
 // the sequence number it ends at, and when the receiver will acknowledge it (delayed ACK, RFC 9293
 // section 3.8.6.3: at least every second full segment, otherwise after a timer).
 //
-//   ring of entries, stride 3:  [ seen | seqEnd | due ] [ seen | seqEnd | due ] ...
-//                                 head ->                       (count entries)
+//   entries, stride 3:  [ seen | seqEnd | due ] [ seen | seqEnd | due ] ...
+//                         ^ head                                            ^ length
 // `due` is Infinity for entries that do not trigger an ACK of their own. Finite dues increase from
 // head to tail: an earlier-due ACK for a later segment makes the older pending ACKs redundant.
 
 const STRIDE = 3;
+const NO_ENTRIES: number[] = [];
 
 export class AckQueue {
-  private ring = new Float64Array(8 * STRIDE);
-  private cap = 8;
+  /** Plain array, allocated on first use, compacted when the consumed prefix grows large. */
+  private e: number[] = NO_ENTRIES;
   private head = 0;
-  private count = 0;
   /** Earliest pending ACK time, Infinity when no ACK is owed. */
   due = Infinity;
   /** Segments pushed since the last one that asked for an ACK. */
   sinceWant = 0;
 
   get length(): number {
-    return this.count;
+    return (this.e.length - this.head) / STRIDE;
   }
 
   push(seen: number, seqEnd: number, due: number): void {
-    if (this.count === this.cap) this.grow();
-    const r = this.ring;
+    if (this.e === NO_ENTRIES) this.e = [];
     if (due !== Infinity) {
       this.sinceWant = 0;
-      this.dropWantsFrom(this.count - 1, due);
+      this.dropWantsFrom(this.e.length - STRIDE, due);
     } else {
       this.sinceWant++;
     }
-    const i = ((this.head + this.count) % this.cap) * STRIDE;
-    r[i] = seen;
-    r[i + 1] = seqEnd;
-    r[i + 2] = due;
-    this.count++;
+    this.e.push(seen, seqEnd, due);
     if (due < this.due) this.due = due;
   }
 
   /** Makes the newest entry ask for an ACK `delay` after it was seen (the sender stalls on the window). */
   wantNewest(delay: number): void {
-    if (this.count === 0) return;
-    const i = ((this.head + this.count - 1) % this.cap) * STRIDE;
-    const due = this.ring[i]! + delay;
-    if (this.ring[i + 2]! <= due) return;
-    this.dropWantsFrom(this.count - 2, due);
-    this.ring[i + 2] = due;
+    const e = this.e;
+    if (e.length === this.head) return;
+    const i = e.length - STRIDE;
+    const due = e[i]! + delay;
+    if (e[i + 2]! <= due) return;
+    this.dropWantsFrom(i - STRIDE, due);
+    e[i + 2] = due;
     this.refreshDue();
-  }
-
-  /** Clears pending ACKs of entries k, k-1, ... that fall due at or after `due` (made redundant). */
-  private dropWantsFrom(k: number, due: number): void {
-    const r = this.ring;
-    for (; k >= 0; k--) {
-      const j = ((this.head + k) % this.cap) * STRIDE + 2;
-      if (r[j]! < due) break;
-      r[j] = Infinity;
-    }
   }
 
   /**
@@ -66,47 +52,51 @@ export class AckQueue {
    * them ends at, or -1 when none qualifies.
    */
   consume(seen: number): number {
-    const r = this.ring;
+    const e = this.e;
+    let h = this.head;
     let ack = -1;
-    while (this.count > 0) {
-      const i = this.head * STRIDE;
-      if (r[i]! > seen) break;
-      ack = r[i + 1]!;
-      this.head = (this.head + 1) % this.cap;
-      this.count--;
+    while (h < e.length && e[h]! <= seen) {
+      ack = e[h + 1]!;
+      h += STRIDE;
     }
-    if (ack !== -1) this.refreshDue();
+    if (ack === -1) return -1;
+    if (h === e.length) {
+      e.length = 0;
+      h = 0;
+    } else if (h > 96 && h * 2 > e.length) {
+      e.splice(0, h);
+      h = 0;
+    }
+    this.head = h;
+    this.refreshDue();
     return ack;
   }
 
   clear(): void {
-    this.count = 0;
+    this.e = NO_ENTRIES;
     this.head = 0;
     this.due = Infinity;
     this.sinceWant = 0;
   }
 
+  /** Clears pending ACKs of the entry at index i and older ones that fall due at or after `due`. */
+  private dropWantsFrom(i: number, due: number): void {
+    const e = this.e;
+    for (; i >= this.head; i -= STRIDE) {
+      if (e[i + 2]! < due) break;
+      e[i + 2] = Infinity;
+    }
+  }
+
   private refreshDue(): void {
-    const r = this.ring;
+    const e = this.e;
     let d = Infinity;
-    for (let k = 0; k < this.count; k++) {
-      const v = r[((this.head + k) % this.cap) * STRIDE + 2]!;
-      if (v !== Infinity) {
-        d = v;
+    for (let i = this.head + 2; i < e.length; i += STRIDE) {
+      if (e[i] !== Infinity) {
+        d = e[i]!;
         break;
       }
     }
     this.due = d;
-  }
-
-  private grow(): void {
-    const next = new Float64Array(this.cap * 2 * STRIDE);
-    for (let k = 0; k < this.count; k++) {
-      const from = ((this.head + k) % this.cap) * STRIDE;
-      next.set(this.ring.subarray(from, from + STRIDE), k * STRIDE);
-    }
-    this.ring = next;
-    this.cap *= 2;
-    this.head = 0;
   }
 }

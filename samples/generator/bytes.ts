@@ -2,14 +2,20 @@
 // length-prefixed blocks. Used when a conversation is set up, never per packet.
 
 export class ByteWriter {
-  private buf = new Uint8Array(512);
+  private buf: Uint8Array;
   len = 0;
+
+  /** @param sizeHint expected final length (the buffer grows past it if needed) */
+  constructor(sizeHint = 256) {
+    // Not zero-filled: every byte handed out by finish() has been written.
+    this.buf = Buffer.allocUnsafe(sizeHint);
+  }
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
+    const next = Buffer.allocUnsafe(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
@@ -77,9 +83,10 @@ export class ByteWriter {
     return this;
   }
 
-  /** A copy of the bytes written so far. */
+  /** The bytes written; the writer hands them over and must not be used afterwards. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    // A plain Uint8Array view (Buffer#subarray is much slower, and callers need no Buffer API).
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.len);
   }
 }
 

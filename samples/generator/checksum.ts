@@ -30,11 +30,17 @@ export function sum16(b: Uint8Array, off: number, len: number): number {
   return s;
 }
 
-/** Folds an unfolded sum to 16 bits with end-around carry. */
+const TWO32 = 4294967296;
+
+/** Folds an unfolded sum to 16 bits with end-around carry (2^32 and 2^16 are both 1 mod 0xffff). */
 export function fold(sum: number): number {
   let s = sum;
-  while (s > 0xffff) s = (s % 65536) + Math.floor(s / 65536);
-  return s;
+  while (s >= TWO32) {
+    const hi = Math.floor(s / TWO32);
+    s = s - hi * TWO32 + hi;
+  }
+  s = (s >>> 16) + (s & 0xffff);
+  return (s >>> 16) + (s & 0xffff);
 }
 
 /** The value to store in a checksum field: the complement of the folded sum. */

@@ -23,26 +23,31 @@ export interface Ctx {
   /** Scenario index of the flows being started (statistics). */
   tag: number;
   /** Messages built once per distinct shape (HTTP heads, DNS messages); bounded by the shapes. */
-  cache: Map<string, unknown>;
-  numCache: Map<number, unknown>;
+  cache: Map<string, Map<number, unknown>>;
 }
 
-/** memo() with a numeric key (cheaper on hot setup paths); callers partition the key space. */
-export function memoNum<T>(ctx: Ctx, key: number, build: () => T): T {
-  let v = ctx.numCache.get(key) as T | undefined;
-  if (v === undefined) {
-    v = build();
-    ctx.numCache.set(key, v);
+export const MEMO_DNS = 1;
+export const MEMO_HTTP_CLIENT = 2;
+export const MEMO_PROBE = 3;
+export const MEMO_SCRAPE = 4;
+export const MEMO_RESPONSE = 5;
+export const MEMO_MISC = 6;
+
+/**
+ * The cached value for (`key`, `kind`, `sub`), built on first use. `key` should be a constant
+ * string (its hash is then computed once); `kind` (MEMO_*) keeps the users of one key apart.
+ */
+export function memo<T>(ctx: Ctx, key: string, kind: number, sub: number, build: () => T): T {
+  let inner = ctx.cache.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    ctx.cache.set(key, inner);
   }
-  return v;
-}
-
-/** The cached value for `key`, built on first use. */
-export function memo<T>(ctx: Ctx, key: string, build: () => T): T {
-  let v = ctx.cache.get(key) as T | undefined;
+  const k = kind * 1e9 + sub;
+  let v = inner.get(k) as T | undefined;
   if (v === undefined) {
     v = build();
-    ctx.cache.set(key, v);
+    inner.set(k, v);
   }
   return v;
 }

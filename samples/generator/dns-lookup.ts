@@ -3,13 +3,14 @@
 // from one socket, CoreDNS answering for cluster.local and forwarding (or serving from cache) the rest.
 
 import type { Ctx } from './conversation.js';
-import { memo, startUdp } from './conversation.js';
+import { MEMO_DNS, memo, startUdp } from './conversation.js';
 import {
   RCODE_NOERROR, RCODE_NXDOMAIN, TYPE_A, TYPE_AAAA, TYPE_CNAME, dnsQuery, dnsResponse,
 } from './dns.js';
 import type { DnsAnswer, DnsReply } from './dns.js';
 import { MICROS, MILLIS } from './flow.js';
 import { PROTO_UDP } from './ipv4.js';
+import { Payload, SHARED } from './payload.js';
 import { ephemeralPort, pair } from './paths.js';
 import type { Endpoint, Tunnel } from './paths.js';
 import { EXTERNAL_HOSTS, METADATA_IP, SERVICES } from './topology.js';
@@ -28,15 +29,19 @@ export interface LookupOpts {
 }
 
 interface Shape {
-  query: Uint8Array;
-  reply: Uint8Array;
+  query: Payload;
+  reply: Payload;
   ok: boolean;
   cluster: boolean;
 }
 
+const NAMESPACES: string[] = [];
+
 /** The queries of one lookup: per candidate name, the A (and AAAA) query/answer pair. */
 function plan(ctx: Ctx, name: string, ns: string, aaaa: boolean, edns: boolean): Shape[][] {
-  return memo(ctx, `dns ${name} ${ns} ${aaaa} ${edns}`, () => {
+  let nsIdx = NAMESPACES.indexOf(ns);
+  if (nsIdx < 0) nsIdx = NAMESPACES.push(ns) - 1;
+  return memo(ctx, name, MEMO_DNS, nsIdx * 4 + (aaaa ? 2 : 0) + (edns ? 1 : 0), () => {
     const fqdn = name.endsWith('.');
     const bare = fqdn ? name.slice(0, -1) : name;
     const dots = bare.split('.').length - 1;
@@ -45,8 +50,8 @@ function plan(ctx: Ctx, name: string, ns: string, aaaa: boolean, edns: boolean):
     return candidates.map((qname) => (aaaa ? [TYPE_A, TYPE_AAAA] : [TYPE_A]).map((qtype) => {
       const r = answer(ctx, qname, qtype);
       return {
-        query: dnsQuery(0, qname, qtype, edns),
-        reply: dnsResponse(0, qname, qtype, edns, r),
+        query: new Payload(dnsQuery(0, qname, qtype, edns), SHARED),
+        reply: new Payload(dnsResponse(0, qname, qtype, edns, r), SHARED),
         ok: r.rcode === RCODE_NOERROR,
         cluster: qname.endsWith('cluster.local'),
       };
@@ -54,7 +59,10 @@ function plan(ctx: Ctx, name: string, ns: string, aaaa: boolean, edns: boolean):
   });
 }
 
-/** Sends the lookup of `name` starting at `start`; returns when the last answer is on the wire. */
+/**
+ * Sends the lookup of `name` (a constant string: it keys a cache) starting at `start`; returns the
+ * time the last answer is on the wire.
+ */
 export function lookup(ctx: Ctx, name: string, start: number, o: LookupOpts): number {
   const rng = ctx.rng;
   const edns = rng.chance(0.2);
@@ -87,7 +95,6 @@ export function lookup(ctx: Ctx, name: string, start: number, o: LookupOpts): nu
     t = last + rng.jitter(40 * MICROS, 0.5);
     if (found) break;
   }
-  script.sort((a, b) => a.at - b.at);
   const client = { ...o.client, port: ephemeralPort(rng) };
   startUdp(ctx, pair(rng, client, o.server, PROTO_UDP, o.tunnel ?? null), script);
   return script[script.length - 1]!.at;

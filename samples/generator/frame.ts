@@ -35,17 +35,18 @@ export function writeTcpFrame(
  * Writes one UDP frame carrying `data` at b[pos..] and returns its length; `first16` >= 0 replaces
  * the first two data bytes (a DNS transaction ID on a shared message).
  */
-export function writeUdpFrame(b: Uint8Array, pos: number, leg: Leg, data: Uint8Array, first16 = -1): number {
+export function writeUdpFrame(b: Uint8Array, pos: number, leg: Leg, data: Payload, first16 = -1): number {
   copyTemplate(b, pos, leg.tpl);
   const l4 = pos + leg.l4;
-  const len = UDP_HLEN + data.length;
+  const d = l4 + UDP_HLEN;
+  const len = UDP_HLEN + data.size;
   writeUdpHeader(b, l4, leg.sport, leg.dport, len);
-  b.set(data, l4 + UDP_HLEN);
-  if (first16 >= 0) {
-    b[l4 + UDP_HLEN] = first16 >>> 8;
-    b[l4 + UDP_HLEN + 1] = first16 & 0xff;
+  let psum = data.copyOut(b, d, 0, data.size);
+  if (first16 >= 0 && data.size >= 2) {
+    psum += first16 - ((b[d]! << 8) | b[d + 1]!);
+    b[d] = first16 >>> 8;
+    b[d + 1] = first16 & 0xff;
   }
-  const psum = sum16(b, l4 + UDP_HLEN, data.length);
   putUdpChecksum(b, l4, leg.pseudo + len + sum16(b, l4, UDP_HLEN) + psum);
   return finishFrame(b, pos, leg, len, UDP_HLEN, psum);
 }
@@ -75,6 +76,5 @@ function finishFrame(b: Uint8Array, pos: number, leg: Leg, l4Len: number, l4HdrL
 }
 
 function copyTemplate(b: Uint8Array, pos: number, tpl: Uint8Array): void {
-  // Templates are 34 to 104 bytes: a plain loop beats TypedArray.set at this size.
-  for (let i = 0; i < tpl.length; i++) b[pos + i] = tpl[i]!;
+  b.set(tpl, pos);
 }

@@ -4,7 +4,7 @@
 
 import { ascii } from './bytes.js';
 import { EPOCH_SECONDS } from './capture-writer.js';
-import { Payload } from './payload.js';
+import { Payload, SHARED } from './payload.js';
 
 export type Header = [string, string];
 
@@ -33,7 +33,7 @@ export function responseTemplate(status: number, headers: Header[], bodyLen: num
   for (const [k, v] of headers) rest += `${k}: ${v}\r\n`;
   rest += `Content-Length: ${bodyLen}\r\n\r\n`;
   const bytes = withBody(ascii(line + rest), body);
-  return { bytes, payload: new Payload(bytes), dateAt: line.length };
+  return { bytes, payload: new Payload(bytes, SHARED), dateAt: line.length };
 }
 
 const DATE_PLACEHOLDER = 'Thu, 01 Jan 2026 00:00:00 GMT';

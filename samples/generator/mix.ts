@@ -7,6 +7,11 @@ import { SECONDS } from './flow.js';
 import {
   artifactDownload, dnsLookup, kubeletProbe, metricsScrape, serviceCall,
 } from './scenarios-cluster.js';
+import { ipv6Dns, ipv6Http, overlayBulk, overlayDns, overlayHttp } from './scenarios-overlay.js';
+import {
+  apiServerFromOutside, etcdAccess, kubeletAccess, metadataAccess, nodePortFromOutside,
+} from './scenarios-threats.js';
+import { apiServerWatch, externalHttps, imagePull } from './scenarios-tls.js';
 
 export interface Scenario {
   name: string;
@@ -20,7 +25,20 @@ export const SCENARIOS: Scenario[] = [
   { name: 'http-service', rate: 90, run: serviceCall },
   { name: 'kubelet-probe', rate: 40, run: kubeletProbe },
   { name: 'metrics-scrape', rate: 4, run: metricsScrape },
-  { name: 'bulk-download', rate: 0.6, run: artifactDownload },
+  { name: 'bulk-download', rate: 0.4, run: artifactDownload },
+  { name: 'tls-external', rate: 30, run: externalHttps },
+  { name: 'image-pull', rate: 0.3, run: imagePull },
+  { name: 'apiserver-watch', rate: 5, run: apiServerWatch },
+  { name: 'vxlan-http', rate: 40, run: overlayHttp },
+  { name: 'vxlan-bulk', rate: 1, run: overlayBulk },
+  { name: 'vxlan-dns', rate: 20, run: overlayDns },
+  { name: 'ipv6-http', rate: 15, run: ipv6Http },
+  { name: 'ipv6-dns', rate: 10, run: ipv6Dns },
+  { name: 'fw-apiserver-outside', rate: 2, run: apiServerFromOutside },
+  { name: 'fw-etcd', rate: 1, run: etcdAccess },
+  { name: 'fw-kubelet', rate: 1.5, run: kubeletAccess },
+  { name: 'fw-nodeport-outside', rate: 3, run: nodePortFromOutside },
+  { name: 'fw-metadata', rate: 1.5, run: metadataAccess },
 ];
 
 /** Starts conversations; never writes a frame itself. */

@@ -43,7 +43,7 @@ export function podEnd(pod: Pod, port: number, v6 = false): Endpoint {
 
 /** A pod seen inside a VXLAN tunnel: its node's VTEP MAC (Flannel routes, it does not bridge). */
 export function tunnelledPodEnd(pod: Pod, port: number): Endpoint {
-  return { ip: pod.ip4, mac: NODES[pod.node]!.vtepMac, port, ttl: pod.node === 0 ? 64 : 63 };
+  return { ip: pod.ip4, mac: NODES[pod.node]!.vtepMac, port, ttl: 63 }; // routed once into flannel.1
 }
 
 /** Anything reached through the pods' gateway (services, the internet, the node itself). */

@@ -1,32 +1,34 @@
-// Payload sources for generated segments: byte blocks copied into frames, optionally with prefix sums
-// of their 16-bit words so a segment's checksum contribution costs O(1) instead of O(length).
+// Payload sources for generated segments: byte blocks copied into frames. Blocks sent more than once
+// keep prefix sums of their 16-bit words, so a segment's checksum contribution costs O(1) instead of
+// O(length); patched bytes (a Date header, a TLS record header, a DNS ID) adjust that sum.
 
 import { sum16 } from './checksum.js';
 
+/** Sent once (a TLS handshake flight): no prefix sums, the copy is summed directly. */
+export const ONCE = 0;
+/** Sent many times (cached requests, response templates, DNS messages): prefix sums. */
+export const SHARED = 1;
+/** A long block read at wrapping offsets (bulk bodies): prefix sums, even length. */
+export const POOL = 2;
+
 /**
- * A block of payload bytes. Segments read `len` bytes at a logical offset; when the block has
- * prefix sums (`pooled`), offsets wrap around its end, so a long transfer reuses one block.
- * The bytes are owned by the generator and never change after construction.
+ * A block of payload bytes. Segments read `len` bytes at a logical offset; a POOL block wraps
+ * around its end, so a long transfer reuses one block. The bytes never change after construction.
  */
 export class Payload {
   readonly bytes: Uint8Array;
   readonly size: number;
-  /** prefix[k] = sum of the first k big-endian words; null for one-off messages. */
+  /** prefix[k] = sum of the first k big-endian words; null for ONCE blocks. */
   private readonly prefix: Float64Array | null;
 
-  /**
-   * @param bytes  the payload; for a pooled block its length must be even (wrap points stay
-   *               word-aligned, which keeps the prefix sums valid after a wrap)
-   * @param pooled compute prefix sums and allow offsets past the end (wrapping)
-   */
-  constructor(bytes: Uint8Array, pooled = false) {
+  constructor(bytes: Uint8Array, mode = ONCE) {
     this.bytes = bytes;
     this.size = bytes.length;
-    if (!pooled) {
+    if (mode === ONCE) {
       this.prefix = null;
       return;
     }
-    if (bytes.length & 1) throw new RangeError('a pooled payload needs an even length');
+    if (mode === POOL && (bytes.length & 1)) throw new RangeError('a pooled payload needs an even length');
     const words = bytes.length >>> 1;
     const p = new Float64Array(words + 1);
     let s = 0;
@@ -37,37 +39,29 @@ export class Payload {
     this.prefix = p;
   }
 
-  get pooled(): boolean {
-    return this.prefix !== null;
-  }
-
   /**
    * Copies `len` bytes from logical offset `off` to dst[pos..] and returns their unfolded word sum
-   * (as if they started at an even offset). A wrapping read needs an even `off`. For a one-off
-   * payload, `patch` (if any) overrides the bytes from offset `patchAt` in the copy (a Date field).
+   * (as if they started at an even offset); reads past the end wrap (POOL blocks, even `off`).
+   * `patch` (if any) overrides the bytes from logical offset `patchAt` in the copy.
    */
   copyOut(dst: Uint8Array, pos: number, off: number, len: number, patch: Uint8Array | null = null, patchAt = 0): number {
     const prefix = this.prefix;
-    if (prefix === null) {
-      dst.set(this.bytes.subarray(off, off + len), pos);
-      if (patch !== null) {
-        const from = Math.max(off, patchAt);
-        const to = Math.min(off + len, patchAt + patch.length);
-        for (let i = from; i < to; i++) dst[pos + i - off] = patch[i - patchAt]!;
-      }
-      return sum16(dst, pos, len);
-    }
     const size = this.size;
     const p = off % size;
-    if (p + len <= size) {
-      dst.set(this.bytes.subarray(p, p + len), pos);
-      return (p & 1) === 0 ? this.rangeSum(prefix, p, len) : sum16(dst, pos, len);
+    const first = Math.min(len, size - p);
+    dst.set(this.bytes.subarray(p, p + first), pos);
+    if (first < len) {
+      if (p & 1) throw new RangeError('a wrapping read must start at an even offset');
+      dst.set(this.bytes.subarray(0, len - first), pos + first);
     }
-    const first = size - p;
-    if (p & 1) throw new RangeError('a wrapping read must start at an even offset');
-    dst.set(this.bytes.subarray(p, size), pos);
-    dst.set(this.bytes.subarray(0, len - first), pos + first);
-    return this.rangeSum(prefix, p, first) + this.rangeSum(prefix, 0, len - first);
+    if (prefix === null || (p & 1) !== 0) {
+      if (patch !== null) applyPatch(dst, pos, off, len, patch, patchAt);
+      return sum16(dst, pos, len);
+    }
+    let s = this.rangeSum(prefix, p, first);
+    if (first < len) s += this.rangeSum(prefix, 0, len - first);
+    if (patch !== null) s += applyPatch(dst, pos, off, len, patch, patchAt);
+    return s;
   }
 
   private rangeSum(prefix: Float64Array, p: number, len: number): number {
@@ -77,4 +71,18 @@ export class Payload {
     if (len & 1) s += this.bytes[p + len - 1]! << 8;
     return s;
   }
+}
+
+/** Writes the overlap of `patch` (at logical `patchAt`) into the segment copy; returns the sum change. */
+function applyPatch(dst: Uint8Array, pos: number, off: number, len: number, patch: Uint8Array, patchAt: number): number {
+  const from = Math.max(off, patchAt);
+  const to = Math.min(off + len, patchAt + patch.length);
+  let delta = 0;
+  for (let i = from; i < to; i++) {
+    const rel = i - off;
+    const v = patch[i - patchAt]!;
+    delta += (v - dst[pos + rel]!) * ((rel & 1) === 0 ? 256 : 1);
+    dst[pos + rel] = v;
+  }
+  return delta;
 }

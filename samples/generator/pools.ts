@@ -3,7 +3,7 @@
 // (metrics scrapes). Each is pooled: long transfers wrap around it.
 
 import { ascii } from './bytes.js';
-import { Payload } from './payload.js';
+import { POOL, Payload } from './payload.js';
 import type { Rng } from './prng.js';
 import { recordStream } from './tls-records.js';
 
@@ -22,15 +22,15 @@ export interface Pools {
 }
 
 export function buildPools(rng: Rng): Pools {
-  const noise = new Payload(rng.bytes(1 << 20), true);
-  const tlsStream = new Payload(recordStream(rng, 4), true);
+  const noise = new Payload(rng.bytes(1 << 20), POOL);
+  const tlsStream = new Payload(recordStream(rng, 4), POOL);
   const text = metricsText(rng, 600_000);
   const bytes = ascii(text.length % 2 === 0 ? text : `${text}\n`);
   const ends: number[] = [];
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) ends.push(i + 1);
-  const json = Array.from({ length: 256 }, () => ascii(jsonBody(rng, Math.min(rng.logNormal(1200, 1.1), 20_000))));
+  const json = Array.from({ length: 96 }, () => ascii(jsonBody(rng, Math.min(rng.logNormal(1200, 1.1), 20_000))));
   const jsonRequests = Array.from({ length: 64 }, () => ascii(jsonBody(rng, rng.range(60, 900))));
-  return { noise, tlsStream, metrics: new Payload(bytes, true), metricsLineEnds: ends, json, jsonRequests };
+  return { noise, tlsStream, metrics: new Payload(bytes, POOL), metricsLineEnds: ends, json, jsonRequests };
 }
 
 /** JSON of roughly `len` bytes: a page of order items. */

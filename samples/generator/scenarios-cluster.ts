@@ -2,15 +2,16 @@
 // HTTP/1.1 keep-alive, kubelet health probes, Prometheus scrapes and large artifact downloads.
 
 import type { Ctx } from './conversation.js';
-import { NEAR, bulk, dated, memo, memoNum, msg, startTcp } from './conversation.js';
+import {
+  MEMO_HTTP_CLIENT, MEMO_PROBE, MEMO_RESPONSE, MEMO_SCRAPE, NEAR, bulk, dated, memo, msg, startTcp,
+} from './conversation.js';
 import { lookup } from './dns-lookup.js';
 import { MICROS, MILLIS } from './flow.js';
 import { ascii } from './bytes.js';
 import { CLIENT_AGENTS, SERVER_NAMES, request, responseTemplate } from './http.js';
-import type { Header } from './http.js';
 import { PROTO_TCP } from './ipv4.js';
 import { ephemeralPort, kubeletOnBridge, pair, podEnd, viaGateway } from './paths.js';
-import { Payload } from './payload.js';
+import { Payload, SHARED } from './payload.js';
 import type { Rng } from './prng.js';
 import { CLOSE_SERVER_FIN } from './tcp-flow.js';
 import type { TcpMessage } from './tcp-flow.js';
@@ -36,10 +37,10 @@ export function dnsLookup(ctx: Ctx, t: number): void {
   let name: string;
   if (r < 0.45) {
     const svc = rng.pick(SERVICES);
-    name = svc.ns === pod.ns && rng.chance(0.6) ? svc.name : `${svc.name}.${svc.ns}`;
+    name = svc.ns === pod.ns && rng.chance(0.6) ? svc.name : svc.dnsName;
   } else if (r < 0.85) {
-    const host = rng.pick(EXTERNAL_HOSTS).name;
-    name = rng.chance(0.25) ? `${host}.` : host;
+    const host = rng.pick(EXTERNAL_HOSTS);
+    name = rng.chance(0.25) ? host.fqdn : host.name;
   } else if (r < 0.95) {
     name = rng.pick(MISSING);
   } else {
@@ -55,12 +56,18 @@ const API_PATHS = ['/api/v1/orders', '/api/v1/cart', '/api/v1/items?page=2&limit
 export interface HttpClient {
   host: string;
   agent: string;
-  extra: Header[];
   requests: Map<number, Payload>;
+  /** Index in SERVER_NAMES of the software behind `host` (one per host). */
+  server: number;
 }
 
-export function httpClient(ctx: Ctx, host: string, agent: string, extra: Header[] = []): HttpClient {
-  return memo(ctx, `http ${host} ${agent} ${extra.join()}`, () => ({ host, agent, extra, requests: new Map() }));
+/** The cached client for (`host`, CLIENT_AGENTS[agent]); `host` should be a constant string. */
+export function httpClient(ctx: Ctx, host: string, agent: number): HttpClient {
+  return memo(ctx, host, MEMO_HTTP_CLIENT, agent, () => {
+    let h = 0;
+    for (let i = 0; i < host.length; i++) h = (h * 31 + host.charCodeAt(i)) >>> 0;
+    return { host, agent: CLIENT_AGENTS[agent]!, requests: new Map(), server: h % SERVER_NAMES.length };
+  });
 }
 
 /** A request/response exchange on a keep-alive connection: head+body in one message each way. */
@@ -68,21 +75,22 @@ export function httpExchange(ctx: Ctx, c: HttpClient, t: number, think: number):
   const rng = ctx.rng;
   const pathIdx = rng.int(API_PATHS.length);
   const post = rng.chance(0.3);
-  const reqIdx = rng.int(ctx.pools.jsonRequests.length);
+  // Each endpoint sees a handful of distinct request bodies (keeps the request cache small).
+  const reqIdx = (pathIdx * 4 + rng.int(4)) % ctx.pools.jsonRequests.length;
   const reqKey = post ? pathIdx * 1000 + reqIdx : -1 - pathIdx;
   let req = c.requests.get(reqKey);
   if (req === undefined) {
     const path = API_PATHS[pathIdx]!;
     req = new Payload(post
-      ? request('POST', path, c.host, [['User-Agent', c.agent], ['Content-Type', 'application/json'], ['Accept', '*/*'],
-        ...c.extra], ctx.pools.jsonRequests[reqIdx])
-      : request('GET', path, c.host, [['User-Agent', c.agent], ['Accept', 'application/json'], ...c.extra]));
+      ? request('POST', path, c.host, [['User-Agent', c.agent], ['Content-Type', 'application/json'], ['Accept', '*/*']],
+        ctx.pools.jsonRequests[reqIdx])
+      : request('GET', path, c.host, [['User-Agent', c.agent], ['Accept', 'application/json']]), SHARED);
     c.requests.set(reqKey, req);
   }
   const bodyIdx = rng.int(ctx.pools.json.length);
   const status = rng.chance(0.93) ? (post ? 201 : 200) : rng.pick([404, 500, 503]);
-  const serverIdx = rng.int(SERVER_NAMES.length);
-  const res = memoNum(ctx, 1e9 + status * 1e5 + serverIdx * 1e3 + bodyIdx, () => {
+  const serverIdx = c.server;
+  const res = memo(ctx, '', MEMO_RESPONSE, status * 1e5 + serverIdx * 1e3 + bodyIdx, () => {
     const body = ctx.pools.json[bodyIdx]!;
     return responseTemplate(status, [['Server', SERVER_NAMES[serverIdx]!], ['Content-Type', 'application/json']],
       body.length, body);
@@ -101,11 +109,10 @@ export function serviceCall(ctx: Ctx, t: number): void {
   if (svc.app === pod.app) svc = API_SERVICES[(API_SERVICES.indexOf(svc) + 1) % API_SERVICES.length]!;
   let start = t;
   if (rng.chance(0.3)) {
-    start = lookup(ctx, svc.ns === pod.ns ? svc.name : `${svc.name}.${svc.ns}`, t,
+    start = lookup(ctx, svc.ns === pod.ns ? svc.name : svc.dnsName, t,
       { client: podEnd(pod, 0), server: viaGateway(KUBE_DNS_IP4, 53), ns: pod.ns, aaaa: rng.chance(0.5) }) + 30 * MICROS;
   }
-  const host = svc.port === 80 ? `${svc.name}.${svc.ns}` : `${svc.name}.${svc.ns}:${svc.port}`;
-  const client = httpClient(ctx, host, rng.pick(CLIENT_AGENTS));
+  const client = httpClient(ctx, svc.host, rng.int(CLIENT_AGENTS.length));
   const msgs: TcpMessage[] = [];
   const n = rng.range(1, 6);
   for (let i = 0; i < n; i++) {
@@ -115,16 +122,23 @@ export function serviceCall(ctx: Ctx, t: number): void {
   startTcp(ctx, p, msgs, start, { client: NEAR, server: NEAR });
 }
 
+const PROBE_PORTS = [8080, 8081, 10254, 3000];
+const PROBE_PATHS = ['/healthz', '/readyz', '/livez', '/api/health'];
+
 /** The kubelet's HTTP liveness/readiness probe (Connection: close, the pod closes first). */
 export function kubeletProbe(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
-  const pod = rng.pick(LOCAL_PODS);
-  const port = pod.app === 'coredns' ? 8080 : rng.pick([8080, 8081, 10254, 3000]);
-  const path = pod.app === 'coredns' ? '/health' : rng.pick(['/healthz', '/readyz', '/livez', '/api/health']);
-  const host = `${ipText(pod.ip4)}:${port}`;
-  const req = memo(ctx, `probe ${host} ${path}`, () => new Payload(request('GET', path, host,
-    [['User-Agent', 'kube-probe/1.31'], ['Accept', '*/*'], ['Connection', 'close']])));
-  const res = memo(ctx, 'probe-ok', () => responseTemplate(200,
+  const podIdx = rng.int(LOCAL_PODS.length);
+  const pod = LOCAL_PODS[podIdx]!;
+  const coredns = pod.app === 'coredns';
+  const port = coredns ? 8080 : rng.pick(PROBE_PORTS);
+  const pathIdx = coredns ? 0 : rng.int(PROBE_PATHS.length);
+  const req = memo(ctx, 'probe', MEMO_PROBE, podIdx * 1e6 + port * 10 + pathIdx, () => {
+    const path = coredns ? '/health' : PROBE_PATHS[pathIdx]!;
+    return new Payload(request('GET', path, `${ipText(pod.ip4)}:${port}`,
+      [['User-Agent', 'kube-probe/1.31'], ['Accept', '*/*'], ['Connection', 'close']]), SHARED);
+  });
+  const res = memo(ctx, 'probe-ok', MEMO_RESPONSE, 0, () => responseTemplate(200,
     [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], 2, ascii('ok')));
   const p = pair(rng, kubeletOnBridge(ephemeralPort(rng)), podEnd(pod, port), PROTO_TCP);
   const reply = rng.logNormal(300 * MICROS, 0.8);
@@ -146,10 +160,11 @@ export function metricsScrape(ctx: Ctx, t: number): void {
   const target = rng.pick(SCRAPE_TARGETS);
   const port = rng.pick([8080, 9090, 9100, 9113]);
   const p = pair(rng, podEnd(prom, ephemeralPort(rng)), podEnd(target, port), PROTO_TCP);
-  startTcp(ctx, p, scrapeMessages(ctx, `${ipText(target.ip4)}:${port}`, t), t, { client: NEAR, server: NEAR });
+  startTcp(ctx, p, scrapeMessages(ctx, target, port, t), t, { client: NEAR, server: NEAR });
 }
 
-export function scrapeMessages(ctx: Ctx, host: string, t: number): TcpMessage[] {
+/** Prometheus's GET /metrics to `target`:`port` and the text exposition it gets back. */
+export function scrapeMessages(ctx: Ctx, target: Pod, port: number, t: number): TcpMessage[] {
   const rng = ctx.rng;
   const ends = ctx.pools.metricsLineEnds;
   const want = Math.min(rng.logNormal(60_000, 0.9), ctx.pools.metrics.size - 1);
@@ -161,11 +176,11 @@ export function scrapeMessages(ctx: Ctx, host: string, t: number): TcpMessage[] 
     else hi = mid;
   }
   const len = ends[lo]!;
-  const req = memo(ctx, `scrape ${host}`, () => new Payload(request('GET', '/metrics', host, [
+  const req = memo(ctx, target.app, MEMO_SCRAPE, target.ip4[2]! * 1e8 + target.ip4[3]! * 1e5 + port, () => new Payload(request('GET', '/metrics', `${ipText(target.ip4)}:${port}`, [
     ['User-Agent', 'Prometheus/2.54.1'],
     ['Accept', 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1'],
     ['X-Prometheus-Scrape-Timeout-Seconds', '10'],
-  ])));
+  ]), SHARED));
   const head = responseTemplate(200, [['Content-Type', 'text/plain; version=0.0.4; charset=utf-8']], len);
   const reply = rng.logNormal(4 * MILLIS, 0.8);
   return [msg(0, req, 20 * MICROS), dated(1, head, t + reply, reply), bulk(1, ctx.pools.metrics, len, 30 * MICROS)];

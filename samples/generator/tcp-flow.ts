@@ -21,7 +21,7 @@ export interface TcpMessage {
   len: number;
   /** Application delay before the first byte leaves the sender, in ns. */
   think: number;
-  /** Bytes that replace payload bytes from offset `patchAt` on the wire (a Date header); shared. */
+  /** Bytes that replace message bytes from offset `patchAt` on the wire (a Date, a record header); shared. */
   patch: Uint8Array | null;
   patchAt: number;
 }

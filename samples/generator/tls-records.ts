@@ -4,8 +4,8 @@
 
 import { ByteWriter } from './bytes.js';
 import type { Rng } from './prng.js';
-import { CLIENT_OPENSSL, GROUP_X25519, GROUP_X25519MLKEM768 } from './tls-client-hello.js';
-import type { ClientHello } from './tls-client-hello.js';
+import { CLIENT_OPENSSL, GROUP_X25519, GROUP_X25519MLKEM768, noiseBytes } from './tls-client-hello.js';
+import type { ClientHello, Noise } from './tls-client-hello.js';
 
 const CT_CCS = 20;
 const CT_ALERT = 21;
@@ -15,18 +15,12 @@ const CT_APPDATA = 23;
 const MLKEM_SERVER_SHARE = 1120;
 /** Largest TLS 1.3 ciphertext: 2^14 plaintext + content type + 16-byte AEAD tag. */
 export const MAX_RECORD_BODY = 16401;
-
-/** Random record bodies come from here (any long random block). */
-export interface Noise {
-  bytes: Uint8Array;
-}
+const CCS_BODY = Uint8Array.of(1);
 
 function record(w: ByteWriter, type: number, body: Uint8Array | number, noise?: Noise, rng?: Rng): void {
   w.u8(type).u16(0x0303);
   if (typeof body === 'number') {
-    w.u16(body);
-    const off = rng!.int(noise!.bytes.length - body);
-    w.bytes(noise!.bytes.subarray(off, off + body));
+    w.u16(body).bytes(noiseBytes(rng!, noise!, body));
   } else {
     w.u16(body.length).bytes(body);
   }
@@ -38,32 +32,34 @@ function record(w: ByteWriter, type: number, body: Uint8Array | number, noise?: 
  * resumption, ChangeCipherSpec and the encrypted Finished.
  */
 export function serverFlight(rng: Rng, noise: Noise, ch: ClientHello, serverPq: boolean, encryptedLen: number): Uint8Array {
-  const w = new ByteWriter();
-  const sh = new ByteWriter();
-  sh.u16(0x0303).bytes(rng.bytes(32)).u8(ch.sessionId.length).bytes(ch.sessionId);
+  const w = new ByteWriter(encryptedLen + 1400);
+  w.u8(CT_HANDSHAKE).u16(0x0303);
+  const rec = w.begin(2);
+  w.u8(2);
+  const hs = w.begin(3);
+  w.u16(0x0303).bytes(noiseBytes(rng, noise, 32)).u8(ch.sessionId.length).bytes(ch.sessionId);
   if (ch.tls13) {
-    sh.u16(ch.profile === CLIENT_OPENSSL ? 0x1302 : 0x1301).u8(0);
+    w.u16(ch.profile === CLIENT_OPENSSL ? 0x1302 : 0x1301).u8(0);
     const pq = serverPq && ch.offersPq;
-    const exts = sh.begin(2);
-    sh.u16(51).u16(4 + (pq ? MLKEM_SERVER_SHARE : 32)).u16(pq ? GROUP_X25519MLKEM768 : GROUP_X25519)
-      .u16(pq ? MLKEM_SERVER_SHARE : 32).bytes(rng.bytes(pq ? MLKEM_SERVER_SHARE : 32));
-    sh.u16(43).u16(2).u16(0x0304);
-    sh.end(exts);
+    const share = pq ? MLKEM_SERVER_SHARE : 32;
+    const exts = w.begin(2);
+    w.u16(51).u16(4 + share).u16(pq ? GROUP_X25519MLKEM768 : GROUP_X25519).u16(share).bytes(noiseBytes(rng, noise, share));
+    w.u16(43).u16(2).u16(0x0304);
+    w.end(exts);
   } else {
-    sh.u16(0xc02f).u8(0);
-    const exts = sh.begin(2);
-    sh.u16(0xff01).u16(1).u8(0);
-    sh.u16(23).u16(0);
+    w.u16(0xc02f).u8(0);
+    const exts = w.begin(2);
+    w.u16(0xff01).u16(1).u8(0);
+    w.u16(23).u16(0);
     if (ch.alpn.length > 0) {
       const p = ch.alpn[ch.alpn.length - 1]!;
-      sh.u16(16).u16(3 + p.length).u16(1 + p.length).u8(p.length).ascii(p);
+      w.u16(16).u16(3 + p.length).u16(1 + p.length).u8(p.length).ascii(p);
     }
-    sh.end(exts);
+    w.end(exts);
   }
-  const body = sh.finish();
-  const hs = new ByteWriter().u8(2).u24(body.length).bytes(body).finish();
-  record(w, CT_HANDSHAKE, hs);
-  record(w, CT_CCS, Uint8Array.of(1));
+  w.end(hs);
+  w.end(rec);
+  record(w, CT_CCS, CCS_BODY);
   if (ch.tls13) record(w, CT_APPDATA, Math.min(encryptedLen, MAX_RECORD_BODY), noise, rng);
   else record(w, CT_HANDSHAKE, 40, noise, rng); // GCM: explicit nonce 8 + Finished 16 + tag 16
   return w.finish();
@@ -71,8 +67,8 @@ export function serverFlight(rng: Rng, noise: Noise, ch: ClientHello, serverPq: 
 
 /** The client's reply to the server flight: ChangeCipherSpec, encrypted Finished, then its first request. */
 export function clientFinish(rng: Rng, noise: Noise, ch: ClientHello, requestLen: number): Uint8Array {
-  const w = new ByteWriter();
-  record(w, CT_CCS, Uint8Array.of(1));
+  const w = new ByteWriter(requestLen + 128);
+  record(w, CT_CCS, CCS_BODY);
   if (ch.tls13) record(w, CT_APPDATA, 53, noise, rng);
   else record(w, CT_HANDSHAKE, 40, noise, rng);
   appendAppData(w, rng, noise, requestLen, ch.tls13);
@@ -81,7 +77,7 @@ export function clientFinish(rng: Rng, noise: Noise, ch: ClientHello, requestLen
 
 /** `len` bytes of application data as records (split at the record size limit). */
 export function appData(rng: Rng, noise: Noise, len: number, tls13 = true): Uint8Array {
-  const w = new ByteWriter();
+  const w = new ByteWriter(len + 32 * (1 + Math.floor(len / 16384)));
   appendAppData(w, rng, noise, len, tls13);
   return w.finish();
 }
@@ -99,7 +95,7 @@ function appendAppData(w: ByteWriter, rng: Rng, noise: Noise, len: number, tls13
 
 /** close_notify: encrypted (an application-data record) in TLS 1.3, an encrypted alert in TLS 1.2. */
 export function closeNotify(rng: Rng, noise: Noise, tls13: boolean): Uint8Array {
-  const w = new ByteWriter();
+  const w = new ByteWriter(32);
   if (tls13) record(w, CT_APPDATA, 19, noise, rng);
   else record(w, CT_ALERT, 26, noise, rng);
   return w.finish();

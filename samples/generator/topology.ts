@@ -30,6 +30,10 @@ export interface Service {
   port: number;
   /** App label of the pods behind it. */
   app: string;
+  /** "name.ns", what pods in other namespaces look up. */
+  dnsName: string;
+  /** Host header of HTTP requests to it ("name.ns" or "name.ns:port"). */
+  host: string;
 }
 
 export interface ExternalHost {
@@ -42,6 +46,8 @@ export interface ExternalHost {
   pq: boolean;
   /** Round trip from the node, ms. */
   rttMs: number;
+  /** The name with a trailing dot (looked up without the search list). */
+  fqdn: string;
 }
 
 export const NODES: ClusterNode[] = [
@@ -82,17 +88,25 @@ export const PODS: Pod[] = POD_TABLE.map(([node, app, ns, host]) => {
 export const LOCAL_PODS = PODS.filter((p) => p.node === 0);
 export const REMOTE_PODS = PODS.filter((p) => p.node !== 0);
 
+function svc(name: string, ns: string, vip4: string, vip6: string | null, port: number, app: string): Service {
+  const dnsName = `${name}.${ns}`;
+  return {
+    name, ns, vip4: ip4(vip4), vip6: vip6 === null ? null : ip6(vip6), port, app, dnsName,
+    host: port === 80 ? dnsName : `${dnsName}:${port}`,
+  };
+}
+
 export const SERVICES: Service[] = [
-  { name: 'frontend', ns: 'web', vip4: ip4('10.101.34.12'), vip6: ip6('fd00:10:96::3e8'), port: 80, app: 'frontend' },
-  { name: 'payments', ns: 'shop', vip4: ip4('10.104.23.7'), vip6: null, port: 8080, app: 'payments' },
-  { name: 'cart', ns: 'shop', vip4: ip4('10.109.140.3'), vip6: null, port: 8080, app: 'cart' },
-  { name: 'orders', ns: 'shop', vip4: ip4('10.98.17.250'), vip6: ip6('fd00:10:96::1f4'), port: 80, app: 'orders' },
-  { name: 'catalog', ns: 'shop', vip4: ip4('10.102.9.44'), vip6: ip6('fd00:10:96::4a1'), port: 80, app: 'catalog' },
-  { name: 'inventory', ns: 'shop', vip4: ip4('10.110.201.8'), vip6: null, port: 8080, app: 'inventory' },
-  { name: 'search', ns: 'shop', vip4: ip4('10.106.77.19'), vip6: null, port: 8080, app: 'search' },
-  { name: 'grafana', ns: 'monitoring', vip4: ip4('10.97.203.5'), vip6: null, port: 3000, app: 'grafana' },
-  { name: 'model-store', ns: 'ml', vip4: ip4('10.103.88.16'), vip6: null, port: 8080, app: 'model-store' },
-  { name: 'registry', ns: 'registry', vip4: ip4('10.99.12.34'), vip6: null, port: 5000, app: 'registry' },
+  svc('frontend', 'web', '10.101.34.12', 'fd00:10:96::3e8', 80, 'frontend'),
+  svc('payments', 'shop', '10.104.23.7', null, 8080, 'payments'),
+  svc('cart', 'shop', '10.109.140.3', null, 8080, 'cart'),
+  svc('orders', 'shop', '10.98.17.250', 'fd00:10:96::1f4', 80, 'orders'),
+  svc('catalog', 'shop', '10.102.9.44', 'fd00:10:96::4a1', 80, 'catalog'),
+  svc('inventory', 'shop', '10.110.201.8', null, 8080, 'inventory'),
+  svc('search', 'shop', '10.106.77.19', null, 8080, 'search'),
+  svc('grafana', 'monitoring', '10.97.203.5', null, 3000, 'grafana'),
+  svc('model-store', 'ml', '10.103.88.16', null, 8080, 'model-store'),
+  svc('registry', 'registry', '10.99.12.34', null, 5000, 'registry'),
 ];
 
 /** Pods that act as HTTP clients of the services. */
@@ -106,6 +120,7 @@ function ext(name: string, ips: string, opts: { cname?: string[]; v6?: string; p
     ip6: opts.v6 ? opts.v6.split(' ').map(ip6) : [],
     pq: opts.pq ?? false,
     rttMs: opts.rtt,
+    fqdn: `${name}.`,
   };
 }
 

@@ -4,14 +4,15 @@
 import type { Flow } from './flow.js';
 import { writeUdpFrame } from './frame.js';
 import type { Leg } from './leg.js';
+import type { Payload } from './payload.js';
 
 export interface Datagram {
   /** 0: client to server, 1: server to client. */
   dir: number;
   /** Capture time, ns since the epoch; non-decreasing along the script. */
   at: number;
-  /** Shared message bytes; not modified. */
-  data: Uint8Array;
+  /** The message (shared between uses). */
+  data: Payload;
   /** Overrides the first two bytes of `data` when >= 0 (the DNS ID of this use of a cached message). */
   first16: number;
 }
