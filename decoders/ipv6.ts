@@ -25,8 +25,9 @@ export function decodeIpv6(bytes: Uint8Array, offset: number, length: number, pk
   if (length < IPV6_HEADER_LEN) return pkt.short(EV_IPV6_PKT_TOO_SMALL);
   if (bytes[offset] >> 4 !== 6) return pkt.invalid(EV_IPV6_WRONG_IP_VERSION);
   const plen = (bytes[offset + 4] << 8) | bytes[offset + 5];
-  // Payload length 0 is a jumbogram (RFC 2675): take what was captured.
-  let avail = plen === 0 ? length : IPV6_HEADER_LEN + plen;
+  // Payload length 0 is a jumbogram (RFC 2675) or a segmentation-offload capture: take what was
+  // captured. Not with next header 59: that is an empty packet (a Teredo bubble, say) plus padding.
+  let avail = plen === 0 && bytes[offset + 6] !== NH_NONE ? length : IPV6_HEADER_LEN + plen;
   if (avail > length) {
     if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_IPV6_TRUNC_PKT);
     pkt.markTruncated();
