@@ -32,6 +32,7 @@ export const MEMO_PROBE = 3;
 export const MEMO_SCRAPE = 4;
 export const MEMO_RESPONSE = 5;
 export const MEMO_MISC = 6;
+export const MEMO_DNS_MESSAGE = 7;
 
 /**
  * The cached value for (`key`, `kind`, `sub`), built on first use. `key` should be a constant

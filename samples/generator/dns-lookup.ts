@@ -3,7 +3,7 @@
 // from one socket, CoreDNS answering for cluster.local and forwarding (or serving from cache) the rest.
 
 import type { Ctx } from './conversation.js';
-import { MEMO_DNS, memo, startUdp } from './conversation.js';
+import { MEMO_DNS, MEMO_DNS_MESSAGE, memo, startUdp } from './conversation.js';
 import {
   RCODE_NOERROR, RCODE_NXDOMAIN, TYPE_A, TYPE_AAAA, TYPE_CNAME, dnsQuery, dnsResponse,
 } from './dns.js';
@@ -47,15 +47,16 @@ function plan(ctx: Ctx, name: string, ns: string, aaaa: boolean, edns: boolean):
     const dots = bare.split('.').length - 1;
     const search = [`${ns}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
     const candidates = fqdn || dots >= 5 ? [bare] : [...search.map((d) => `${bare}.${d}`), bare];
-    return candidates.map((qname) => (aaaa ? [TYPE_A, TYPE_AAAA] : [TYPE_A]).map((qtype) => {
-      const r = answer(ctx, qname, qtype);
-      return {
-        query: new Payload(dnsQuery(0, qname, qtype, edns), SHARED),
-        reply: new Payload(dnsResponse(0, qname, qtype, edns, r), SHARED),
-        ok: r.rcode === RCODE_NOERROR,
-        cluster: qname.endsWith('cluster.local'),
-      };
-    }));
+    return candidates.map((qname) => (aaaa ? [TYPE_A, TYPE_AAAA] : [TYPE_A]).map((qtype) =>
+      memo(ctx, qname, MEMO_DNS_MESSAGE, qtype * 2 + (edns ? 1 : 0), () => {
+        const r = answer(ctx, qname, qtype);
+        return {
+          query: new Payload(dnsQuery(0, qname, qtype, edns), SHARED),
+          reply: new Payload(dnsResponse(0, qname, qtype, edns, r), SHARED),
+          ok: r.rcode === RCODE_NOERROR,
+          cluster: qname.endsWith('cluster.local'),
+        };
+      })));
   });
 }
 

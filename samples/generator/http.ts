@@ -25,15 +25,17 @@ export interface ResponseTemplate {
 
 /**
  * A response announcing `bodyLen` bytes; with `body` the body is included (small responses),
- * otherwise the caller sends the body as its own message.
+ * otherwise the caller sends the body as its own message. `mode` ONCE for a head sent once.
  */
-export function responseTemplate(status: number, headers: Header[], bodyLen: number, body?: Uint8Array): ResponseTemplate {
+export function responseTemplate(
+  status: number, headers: Header[], bodyLen: number, body?: Uint8Array, mode = SHARED,
+): ResponseTemplate {
   const line = `HTTP/1.1 ${status} ${REASONS[status] ?? 'Unknown'}\r\nDate: `;
   let rest = `${DATE_PLACEHOLDER}\r\n`;
   for (const [k, v] of headers) rest += `${k}: ${v}\r\n`;
   rest += `Content-Length: ${bodyLen}\r\n\r\n`;
   const bytes = withBody(ascii(line + rest), body);
-  return { bytes, payload: new Payload(bytes, SHARED), dateAt: line.length };
+  return { bytes, payload: new Payload(bytes, mode), dateAt: line.length };
 }
 
 const DATE_PLACEHOLDER = 'Thu, 01 Jan 2026 00:00:00 GMT';

@@ -70,10 +70,8 @@ export function tunnel(rng: Rng, clientNode: number, serverNode: number, port = 
   return { clientNode, serverNode, port, vni: port === VXLAN_PORT_LINUX ? 1 : 4096 };
 }
 
-/** Builds both directions of a conversation between `c` (client) and `s` (server). */
-export function pair(rng: Rng, c: Endpoint, s: Endpoint, proto: number, t: Tunnel | null = null): Pair {
-  const v6 = c.ip.length === 16;
-  const under = (from: number, to: number): Underlay | null => t === null ? null : {
+function underlay(rng: Rng, t: Tunnel, from: number, to: number): Underlay {
+  return {
     srcMac: NODES[from]!.mac,
     dstMac: NODES[to]!.mac,
     srcIp: NODES[from]!.ip,
@@ -82,15 +80,20 @@ export function pair(rng: Rng, c: Endpoint, s: Endpoint, proto: number, t: Tunne
     dport: t.port,
     vni: t.vni,
   };
+}
+
+/** Builds both directions of a conversation between `c` (client) and `s` (server). */
+export function pair(rng: Rng, c: Endpoint, s: Endpoint, proto: number, t: Tunnel | null = null): Pair {
+  const v6 = c.ip.length === 16;
   const toServer = new Leg({
     srcMac: c.mac, dstMac: s.mac, srcIp: c.ip, dstIp: s.ip, sport: c.port, dport: s.port, proto, ttl: c.ttl,
     flowLabel: v6 ? rng.int(1 << 20) : 0, ipId: rng.int(65536),
-    underlay: t === null ? null : under(t.clientNode, t.serverNode),
+    underlay: t === null ? null : underlay(rng, t, t.clientNode, t.serverNode),
   }, rng.int(65536));
   const toClient = new Leg({
     srcMac: s.mac, dstMac: c.mac, srcIp: s.ip, dstIp: c.ip, sport: s.port, dport: c.port, proto, ttl: s.ttl,
     flowLabel: v6 ? rng.int(1 << 20) : 0, ipId: rng.int(65536),
-    underlay: t === null ? null : under(t.serverNode, t.clientNode),
+    underlay: t === null ? null : underlay(rng, t, t.serverNode, t.clientNode),
   }, rng.int(65536));
   return { toServer, toClient };
 }

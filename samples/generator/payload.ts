@@ -18,8 +18,11 @@ export const POOL = 2;
 export class Payload {
   readonly bytes: Uint8Array;
   readonly size: number;
-  /** prefix[k] = sum of the first k big-endian words; null for ONCE blocks. */
-  private readonly prefix: Float64Array | null;
+  /**
+   * prefix[k] = sum of the first k big-endian words, modulo 2^32: a difference (mod 2^32) is the
+   * exact sum of any range up to 65536 words, far more than a segment. Null for ONCE blocks.
+   */
+  private readonly prefix: Uint32Array | null;
 
   constructor(bytes: Uint8Array, mode = ONCE) {
     this.bytes = bytes;
@@ -30,10 +33,10 @@ export class Payload {
     }
     if (mode === POOL && (bytes.length & 1)) throw new RangeError('a pooled payload needs an even length');
     const words = bytes.length >>> 1;
-    const p = new Float64Array(words + 1);
+    const p = new Uint32Array(words + 1);
     let s = 0;
     for (let w = 0; w < words; w++) {
-      s += (bytes[2 * w]! << 8) | bytes[2 * w + 1]!;
+      s = (s + ((bytes[2 * w]! << 8) | bytes[2 * w + 1]!)) >>> 0;
       p[w + 1] = s;
     }
     this.prefix = p;
@@ -64,10 +67,10 @@ export class Payload {
     return s;
   }
 
-  private rangeSum(prefix: Float64Array, p: number, len: number): number {
+  private rangeSum(prefix: Uint32Array, p: number, len: number): number {
     const w0 = p >>> 1;
     const w1 = (p + len) >>> 1;
-    let s = prefix[w1]! - prefix[w0]!;
+    let s = (prefix[w1]! - prefix[w0]!) >>> 0;
     if (len & 1) s += this.bytes[p + len - 1]! << 8;
     return s;
   }

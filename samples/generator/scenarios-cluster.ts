@@ -11,7 +11,7 @@ import { ascii } from './bytes.js';
 import { CLIENT_AGENTS, SERVER_NAMES, request, responseTemplate } from './http.js';
 import { PROTO_TCP } from './ipv4.js';
 import { ephemeralPort, kubeletOnBridge, pair, podEnd, viaGateway } from './paths.js';
-import { Payload, SHARED } from './payload.js';
+import { ONCE, Payload, SHARED } from './payload.js';
 import type { Rng } from './prng.js';
 import { CLOSE_SERVER_FIN } from './tcp-flow.js';
 import type { TcpMessage } from './tcp-flow.js';
@@ -181,7 +181,7 @@ export function scrapeMessages(ctx: Ctx, target: Pod, port: number, t: number): 
     ['Accept', 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1'],
     ['X-Prometheus-Scrape-Timeout-Seconds', '10'],
   ]), SHARED));
-  const head = responseTemplate(200, [['Content-Type', 'text/plain; version=0.0.4; charset=utf-8']], len);
+  const head = responseTemplate(200, [['Content-Type', 'text/plain; version=0.0.4; charset=utf-8']], len, undefined, ONCE);
   const reply = rng.logNormal(4 * MILLIS, 0.8);
   return [msg(0, req, 20 * MICROS), dated(1, head, t + reply, reply), bulk(1, ctx.pools.metrics, len, 30 * MICROS)];
 }
@@ -196,9 +196,10 @@ export function artifactDownload(ctx: Ctx, t: number): void {
   const len = Math.min(rng.logNormal(2_500_000, 0.9) & ~1, 40_000_000);
   const req = request('GET', path, `${svc.name}.${svc.ns}:${svc.port}`, [['User-Agent', rng.pick(CLIENT_AGENTS)],
     ['Accept', '*/*']]);
-  const head = responseTemplate(200, [['Content-Type', 'application/octet-stream'], ['Accept-Ranges', 'bytes']], len);
+  const head = responseTemplate(200, [['Content-Type', 'application/octet-stream'], ['Accept-Ranges', 'bytes']], len,
+    undefined, ONCE);
   const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(svc.vip4, svc.port), PROTO_TCP);
   const reply = rng.logNormal(1 * MILLIS, 0.6);
   startTcp(ctx, p, [msg(0, req, 20 * MICROS), dated(1, head, t + reply, reply),
-    bulk(1, ctx.pools.noise, len, 20 * MICROS, 2 * rng.int(1 << 19))], t, { client: NEAR, server: NEAR });
+    bulk(1, ctx.pools.noise, len, 20 * MICROS, 2 * rng.int(ctx.pools.noise.size >> 1))], t, { client: NEAR, server: NEAR });
 }

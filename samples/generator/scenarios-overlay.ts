@@ -16,7 +16,7 @@ import type { Pod } from './topology.js';
 import { VXLAN_PORT_IANA, VXLAN_PORT_LINUX } from './vxlan.js';
 import { MEMO_MISC, memo, msg } from './conversation.js';
 import { request } from './http.js';
-import { Payload, SHARED } from './payload.js';
+import { ONCE, Payload, SHARED } from './payload.js';
 
 const REMOTE_SERVERS = REMOTE_PODS.filter((p) => SERVICES.some((s) => s.app === p.app));
 
@@ -69,9 +69,9 @@ export function overlayBulk(ctx: Ctx, t: number): void {
     const len = Math.min(rng.logNormal(1_500_000, 0.9), 20_000_000) & ~1;
     const req = memo(ctx, 'overlay-model', MEMO_MISC, 0, () => new Payload(request('GET', '/models/embeddings-v2.bin',
       'model-store.ml:8080', [['User-Agent', 'python-requests/2.32.3'], ['Accept', '*/*']]), SHARED));
-    const head = responseTemplate(200, [['Content-Type', 'application/octet-stream']], len);
+    const head = responseTemplate(200, [['Content-Type', 'application/octet-stream']], len, undefined, ONCE);
     const reply = rng.logNormal(2 * MILLIS, 0.6);
-    msgs = [msg(0, req, 20 * MICROS), dated(1, head, t + reply, reply), bulk(1, ctx.pools.noise, len, 20 * MICROS, 2 * rng.int(1 << 19))];
+    msgs = [msg(0, req, 20 * MICROS), dated(1, head, t + reply, reply), bulk(1, ctx.pools.noise, len, 20 * MICROS, 2 * rng.int(ctx.pools.noise.size >> 1))];
   }
   const port = server.app === 'model-store' ? 8080 : 9100;
   const tun = tunnel(rng, client.node, server.node, overlayPort(rng));

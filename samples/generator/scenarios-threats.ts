@@ -10,6 +10,7 @@ import { request, responseTemplate } from './http.js';
 import type { Header } from './http.js';
 import { ascii } from './bytes.js';
 import { PROTO_TCP } from './ipv4.js';
+import { ONCE } from './payload.js';
 import { ephemeralPort, nodeEnd, outsideEnd, pair, podEnd, viaGateway } from './paths.js';
 import type { Endpoint } from './paths.js';
 import type { Rng } from './prng.js';
@@ -196,7 +197,8 @@ export function metadataAccess(ctx: Ctx, t: number): void {
     at += think + reply;
     msgs.push(msg(0, request(c.method, c.path, host, [['User-Agent', agent], ['Accept', '*/*'], ...c.headers]), think));
     const body = ascii(c.body);
-    msgs.push(dated(1, responseTemplate(c.status, [['Server', c.server], ['Content-Type', 'text/plain']], body.length, body), at, reply));
+    msgs.push(dated(1, responseTemplate(c.status, [['Server', c.server], ['Content-Type', 'text/plain']], body.length, body,
+      ONCE), at, reply));
   }
   const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(METADATA_IP, 80, 255), PROTO_TCP);
   startTcp(ctx, p, msgs, start, { client: NEAR, server: NEAR });

@@ -14,7 +14,8 @@ import { CLOSE_NONE } from './tcp-flow.js';
 import type { TcpMessage } from './tcp-flow.js';
 import { CLIENT_CHROME, CLIENT_GO, CLIENT_LEGACY12, CLIENT_OPENSSL, clientHello } from './tls-client-hello.js';
 import type { ClientHello } from './tls-client-hello.js';
-import { MAX_RECORD_BODY, STREAM_RECORD_BYTES, appData, clientFinish, closeNotify, serverFlight } from './tls-records.js';
+import { STREAM_RECORD_BYTES, appData, clientFinish, closeNotify, serverFlight } from './tls-records.js';
+import type { RecordRun } from './tls-records.js';
 import { API_VIP, EXTERNAL_HOSTS, KUBE_DNS_IP4, REGISTRY_HOSTS, externalHost } from './topology.js';
 import type { ExternalHost } from './topology.js';
 
@@ -47,18 +48,14 @@ export interface TlsPlan {
 }
 
 /**
- * `len` bytes of application data from side `dir`: a single record is a header stamped over a slice
- * of the noise pool (no copy); longer data is built as a run of records.
+ * A record run as a message: fully built runs are sent as they are; otherwise the random tail is
+ * read from the noise pool with the head stamped over it (no copy of the random bytes).
  */
-export function appDataMessage(ctx: Ctx, dir: number, len: number, tls13: boolean, think: number): TcpMessage {
-  const rng = ctx.rng;
-  const body = len + (tls13 ? 17 : 24);
-  if (body > MAX_RECORD_BODY) return msg(dir, appData(rng, ctx.pools.noise, len, tls13), think);
+export function runMessage(ctx: Ctx, dir: number, run: RecordRun, think: number): TcpMessage {
+  if (run.head.length === run.len) return msg(dir, run.head, think);
   const noise = ctx.pools.noise;
-  const total = 5 + body;
-  const off = 2 * rng.int((noise.size - total) >> 1);
-  const header = Uint8Array.of(23, 3, 3, body >>> 8, body & 0xff);
-  return { dir, payload: noise, off, len: total, think, patch: header, patchAt: 0 };
+  const off = 2 * ctx.rng.int((noise.size - run.len) >> 1);
+  return { dir, payload: noise, off, len: run.len, think, patch: run.head, patchAt: 0 };
 }
 
 /** The messages of a whole TLS session: handshake, exchanges, close_notify. */
@@ -68,22 +65,23 @@ export function tlsMessages(ctx: Ctx, plan: TlsPlan, serverDelay: number): TcpMe
   const ch = plan.hello;
   const msgs: TcpMessage[] = [
     msg(0, ch.bytes, rng.jitter(30 * MICROS, 0.5)),
-    msg(1, serverFlight(rng, noise, ch, plan.serverPq, rng.range(2200, 5200)), serverDelay + rng.jitter(600 * MICROS, 0.6)),
+    runMessage(ctx, 1, serverFlight(rng, noise, ch, plan.serverPq, rng.range(2200, 5200)),
+      serverDelay + rng.jitter(600 * MICROS, 0.6)),
   ];
   plan.exchanges.forEach(([req, res], i) => {
     const first = i === 0;
-    msgs.push(first ? msg(0, clientFinish(rng, noise, ch, req), rng.jitter(150 * MICROS, 0.5))
-      : appDataMessage(ctx, 0, req, ch.tls13, rng.logNormal(30 * MILLIS, 1.5)));
+    msgs.push(first ? runMessage(ctx, 0, clientFinish(rng, noise, ch, req), rng.jitter(150 * MICROS, 0.5))
+      : runMessage(ctx, 0, appData(rng, noise, req, ch.tls13), rng.logNormal(30 * MILLIS, 1.5)));
     const think = serverDelay + rng.logNormal(3 * MILLIS, 1);
     if (i === plan.exchanges.length - 1 && plan.bulkBytes > 0) {
-      msgs.push(appDataMessage(ctx, 1, res, ch.tls13, think));
+      msgs.push(runMessage(ctx, 1, appData(rng, noise, res, ch.tls13), think));
       msgs.push(bulk(1, ctx.pools.tlsStream, plan.bulkBytes, 20 * MICROS));
     } else {
       // TLS 1.3 servers send two NewSessionTicket records with the first response.
-      msgs.push(appDataMessage(ctx, 1, res + (first && ch.tls13 ? 2 * 250 : 0), ch.tls13, think));
+      msgs.push(runMessage(ctx, 1, appData(rng, noise, res + (first && ch.tls13 ? 2 * 250 : 0), ch.tls13), think));
     }
   });
-  if (plan.closeNotify) msgs.push(msg(0, closeNotify(rng, noise, ch.tls13), rng.logNormal(5 * MILLIS, 1)));
+  if (plan.closeNotify) msgs.push(runMessage(ctx, 0, closeNotify(ch.tls13), rng.logNormal(5 * MILLIS, 1)));
   return msgs;
 }
 
@@ -150,7 +148,9 @@ export function apiServerWatch(ctx: Ctx, t: number): void {
   const msgs = tlsMessages(ctx, { hello, exchanges: [[rng.range(280, 520), rng.range(900, 4000)]], serverPq: true,
     bulkBytes: 0, closeNotify: false }, 0);
   const events = rng.range(2, 12);
-  for (let i = 0; i < events; i++) msgs.push(appDataMessage(ctx, 1, rng.logNormal(900, 0.9), true, rng.logNormal(400 * MILLIS, 1)));
+  for (let i = 0; i < events; i++) {
+    msgs.push(runMessage(ctx, 1, appData(rng, ctx.pools.noise, rng.logNormal(900, 0.9)), rng.logNormal(400 * MILLIS, 1)));
+  }
   const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(API_VIP, 443), PROTO_TCP);
   startTcp(ctx, p, msgs, t, { client: NEAR, server: NEAR, close: CLOSE_NONE });
 }

@@ -1,66 +1,91 @@
 // Binary min-heap of flows ordered by (at, order): the next frame of the capture is always the
-// earliest event of any live flow, so timestamps never go backwards.
+// earliest event of any live flow, so timestamps never go backwards. Keys live in parallel arrays
+// so comparisons never touch the (differently shaped) flow objects.
 
 import type { Flow } from './flow.js';
 
 export class Scheduler {
-  private readonly heap: Flow[] = [];
+  private flows: Flow[] = [];
+  private at: number[] = [];
+  private ord: number[] = [];
   private nextOrder = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.flows.length;
   }
 
   /** Adds a flow; its `order` is assigned here. */
   add(f: Flow): void {
     f.order = this.nextOrder++;
-    const h = this.heap;
-    h.push(f);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(f, h[parent]!)) break;
-      h[i] = h[parent]!;
-      i = parent;
-    }
-    h[i] = f;
+    this.flows.push(f);
+    this.at.push(f.at);
+    this.ord.push(f.order);
+    this.siftUp(this.flows.length - 1);
   }
 
   /** The earliest flow; undefined when empty. */
   top(): Flow | undefined {
-    return this.heap[0];
+    return this.flows[0];
   }
 
   /** Restores heap order after the top flow's `at` grew; drops it when it reached Infinity. */
   settleTop(): void {
-    const h = this.heap;
-    const f = h[0]!;
-    if (f.at === Infinity) {
-      const last = h.pop()!;
-      if (h.length === 0) return;
-      this.siftDown(last);
+    const f = this.flows[0]!;
+    const t = f.at;
+    if (t === Infinity) {
+      const last = this.flows.length - 1;
+      if (last > 0) {
+        this.flows[0] = this.flows[last]!;
+        this.at[0] = this.at[last]!;
+        this.ord[0] = this.ord[last]!;
+      }
+      this.flows.pop();
+      this.at.pop();
+      this.ord.pop();
+      if (last > 0) this.siftDown(0);
       return;
     }
-    this.siftDown(f);
+    this.at[0] = t;
+    this.siftDown(0);
   }
 
-  private siftDown(f: Flow): void {
-    const h = this.heap;
-    const n = h.length;
-    let i = 0;
+  private siftUp(i: number): void {
+    const { flows, at, ord } = this;
+    const f = flows[i]!;
+    const t = at[i]!;
+    const o = ord[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (at[p]! < t || (at[p] === t && ord[p]! < o)) break;
+      flows[i] = flows[p]!;
+      at[i] = at[p]!;
+      ord[i] = ord[p]!;
+      i = p;
+    }
+    flows[i] = f;
+    at[i] = t;
+    ord[i] = o;
+  }
+
+  private siftDown(i: number): void {
+    const { flows, at, ord } = this;
+    const n = flows.length;
+    const f = flows[i]!;
+    const t = at[i]!;
+    const o = ord[i]!;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && before(h[r]!, h[l]!) ? r : l;
-      if (!before(h[c]!, f)) break;
-      h[i] = h[c]!;
+      const c = r < n && (at[r]! < at[l]! || (at[r] === at[l] && ord[r]! < ord[l]!)) ? r : l;
+      if (t < at[c]! || (t === at[c] && o < ord[c]!)) break;
+      flows[i] = flows[c]!;
+      at[i] = at[c]!;
+      ord[i] = ord[c]!;
       i = c;
     }
-    h[i] = f;
+    flows[i] = f;
+    at[i] = t;
+    ord[i] = o;
   }
-}
-
-function before(a: Flow, b: Flow): boolean {
-  return a.at < b.at || (a.at === b.at && a.order < b.order);
 }

@@ -27,12 +27,22 @@ function record(w: ByteWriter, type: number, body: Uint8Array | number, noise?: 
 }
 
 /**
+ * A run of records whose last record's body is random: `head` (all header and handshake bytes) is
+ * followed by `len - head.length` random bytes, which the sender copies from the noise pool. When
+ * head.length === len the run is fully built.
+ */
+export interface RecordRun {
+  head: Uint8Array;
+  len: number;
+}
+
+/**
  * The server's first flight: ServerHello, then for TLS 1.3 a compatibility ChangeCipherSpec and the
  * encrypted EncryptedExtensions..Finished (one record of `encryptedLen` bytes); for TLS 1.2 session
- * resumption, ChangeCipherSpec and the encrypted Finished.
+ * resumption, ChangeCipherSpec and the encrypted Finished (GCM: nonce 8 + Finished 16 + tag 16).
  */
-export function serverFlight(rng: Rng, noise: Noise, ch: ClientHello, serverPq: boolean, encryptedLen: number): Uint8Array {
-  const w = new ByteWriter(encryptedLen + 1400);
+export function serverFlight(rng: Rng, noise: Noise, ch: ClientHello, serverPq: boolean, encryptedLen: number): RecordRun {
+  const w = new ByteWriter(1400);
   w.u8(CT_HANDSHAKE).u16(0x0303);
   const rec = w.begin(2);
   w.u8(2);
@@ -60,26 +70,37 @@ export function serverFlight(rng: Rng, noise: Noise, ch: ClientHello, serverPq: 
   w.end(hs);
   w.end(rec);
   record(w, CT_CCS, CCS_BODY);
-  if (ch.tls13) record(w, CT_APPDATA, Math.min(encryptedLen, MAX_RECORD_BODY), noise, rng);
-  else record(w, CT_HANDSHAKE, 40, noise, rng); // GCM: explicit nonce 8 + Finished 16 + tag 16
-  return w.finish();
+  const body = ch.tls13 ? Math.min(encryptedLen, MAX_RECORD_BODY) : 40;
+  w.u8(ch.tls13 ? CT_APPDATA : CT_HANDSHAKE).u16(0x0303).u16(body);
+  const head = w.finish();
+  return { head, len: head.length + body };
 }
 
 /** The client's reply to the server flight: ChangeCipherSpec, encrypted Finished, then its first request. */
-export function clientFinish(rng: Rng, noise: Noise, ch: ClientHello, requestLen: number): Uint8Array {
-  const w = new ByteWriter(requestLen + 128);
+export function clientFinish(rng: Rng, noise: Noise, ch: ClientHello, requestLen: number): RecordRun {
+  const body = requestLen + (ch.tls13 ? 17 : 24);
+  const w = new ByteWriter(body > MAX_RECORD_BODY ? body + 200 : 80);
   record(w, CT_CCS, CCS_BODY);
   if (ch.tls13) record(w, CT_APPDATA, 53, noise, rng);
   else record(w, CT_HANDSHAKE, 40, noise, rng);
-  appendAppData(w, rng, noise, requestLen, ch.tls13);
-  return w.finish();
+  if (body > MAX_RECORD_BODY) {
+    appendAppData(w, rng, noise, requestLen, ch.tls13);
+    const all = w.finish();
+    return { head: all, len: all.length };
+  }
+  w.u8(CT_APPDATA).u16(0x0303).u16(body);
+  const head = w.finish();
+  return { head, len: head.length + body };
 }
 
-/** `len` bytes of application data as records (split at the record size limit). */
-export function appData(rng: Rng, noise: Noise, len: number, tls13 = true): Uint8Array {
+/** `len` bytes of application data: one record, or a built run of records past the size limit. */
+export function appData(rng: Rng, noise: Noise, len: number, tls13 = true): RecordRun {
+  const body = len + (tls13 ? 17 : 24);
+  if (body <= MAX_RECORD_BODY) return { head: Uint8Array.of(CT_APPDATA, 3, 3, body >>> 8, body & 0xff), len: 5 + body };
   const w = new ByteWriter(len + 32 * (1 + Math.floor(len / 16384)));
   appendAppData(w, rng, noise, len, tls13);
-  return w.finish();
+  const all = w.finish();
+  return { head: all, len: all.length };
 }
 
 function appendAppData(w: ByteWriter, rng: Rng, noise: Noise, len: number, tls13: boolean): void {
@@ -94,11 +115,8 @@ function appendAppData(w: ByteWriter, rng: Rng, noise: Noise, len: number, tls13
 }
 
 /** close_notify: encrypted (an application-data record) in TLS 1.3, an encrypted alert in TLS 1.2. */
-export function closeNotify(rng: Rng, noise: Noise, tls13: boolean): Uint8Array {
-  const w = new ByteWriter(32);
-  if (tls13) record(w, CT_APPDATA, 19, noise, rng);
-  else record(w, CT_ALERT, 26, noise, rng);
-  return w.finish();
+export function closeNotify(tls13: boolean): RecordRun {
+  return tls13 ? { head: Uint8Array.of(CT_APPDATA, 3, 3, 0, 19), len: 24 } : { head: Uint8Array.of(CT_ALERT, 3, 3, 0, 26), len: 31 };
 }
 
 /**
