@@ -7,7 +7,7 @@ import { LINKTYPE_ETHERNET } from '../../decoders/link-types.js';
 import { Packet, TUN_GRE } from '../../decoders/packet.js';
 import { decodePpp } from '../../decoders/ppp.js';
 import {
-  S_OK, S_TRUNCATED, S_UNSUPPORTED, assertResets, concat, decode, expectEvent, golden, hex, put16, sweep,
+  S_OK, S_TRUNCATED, S_UNSUPPORTED, assertResets, concat, expectEvent, golden, hex, put16, sweep,
 } from './helpers.js';
 
 // mercury/capture2.pcap frame 3379; tcpdump -XX -nn -r mercury/capture2.pcap -c 3379 (last packet):
