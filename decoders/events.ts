@@ -48,6 +48,7 @@ export const EVENT_NAMES = [
   'ipip.wrong_ip_version',
   'pppoe.pkt_too_small',
   'cmd.pkt_too_small',
+  'ipv6.opt_invalid_len',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -101,5 +102,6 @@ export const EV_GENEVE_UNKNOWN_PAYLOAD_TYPE = id('geneve.unknown_payload_type');
 export const EV_IPIP_WRONG_IP_VERSION = id('ipip.wrong_ip_version');
 export const EV_PPPOE_PKT_TOO_SMALL = id('pppoe.pkt_too_small');
 export const EV_CMD_PKT_TOO_SMALL = id('cmd.pkt_too_small');
+export const EV_IPV6_OPT_INVALID_LEN = id('ipv6.opt_invalid_len');
 
 export const EVENT_COUNT = EVENT_NAMES.length;

@@ -3,7 +3,7 @@
 
 import { C_IPV6, C_IPV6_FRAG } from './counters.js';
 import {
-  EV_IPV6_EXTHDR_TOO_MANY, EV_IPV6_PKT_TOO_SMALL, EV_IPV6_TRUNC_EXTHDR, EV_IPV6_TRUNC_PKT,
+  EV_IPV6_EXTHDR_TOO_MANY, EV_IPV6_OPT_INVALID_LEN, EV_IPV6_PKT_TOO_SMALL, EV_IPV6_TRUNC_EXTHDR, EV_IPV6_TRUNC_PKT,
   EV_IPV6_WRONG_IP_VERSION,
 } from './events.js';
 import { decodeIpProto } from './ip-proto.js';
@@ -84,6 +84,9 @@ export function decodeIpv6(bytes: Uint8Array, offset: number, length: number, pk
     }
     if (n >= MAX_IPV6_EXT_HEADERS) return pkt.invalid(EV_IPV6_EXTHDR_TOO_MANY);
     if (p + hlen > end) return pkt.short(EV_IPV6_TRUNC_EXTHDR);
+    if ((nh === NH_HOPOPTS || nh === NH_DSTOPTS) && !optionsFit(bytes, p + 2, p + hlen)) {
+      return pkt.invalid(EV_IPV6_OPT_INVALID_LEN);
+    }
     nh = bytes[p];
     p += hlen;
     if (nh === NH_NONE) {
@@ -91,4 +94,18 @@ export function decodeIpv6(bytes: Uint8Array, offset: number, length: number, pk
       return S_OK;
     }
   }
+}
+
+/**
+ * Hop-by-hop and destination options (RFC 8200 §4.2): Pad1, else type-length-value; an option
+ * running past the end of its header is malformed (tshark agrees, it stops with an exception).
+ */
+function optionsFit(bytes: Uint8Array, p: number, end: number): boolean {
+  while (p < end) {
+    if (bytes[p] === 0) { p++; continue; }
+    if (p + 2 > end) return false;
+    // Home Address (RFC 6275 §6.3) is 16 bytes whatever its length byte says, as tshark reads it.
+    p += 2 + (bytes[p] === 0xc9 ? 16 : bytes[p + 1]);
+  }
+  return p <= end;
 }

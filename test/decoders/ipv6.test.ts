@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { C_IPV6, C_IPV6_FRAG, C_OTHER_IP_PROTO, C_UDP } from '../../decoders/counters.js';
 import {
-  EV_IPV6_EXTHDR_TOO_MANY, EV_IPV6_PKT_TOO_SMALL, EV_IPV6_TRUNC_EXTHDR, EV_IPV6_TRUNC_PKT, EV_IPV6_WRONG_IP_VERSION,
+  EV_IPV6_EXTHDR_TOO_MANY, EV_IPV6_OPT_INVALID_LEN, EV_IPV6_PKT_TOO_SMALL, EV_IPV6_TRUNC_EXTHDR, EV_IPV6_TRUNC_PKT, EV_IPV6_WRONG_IP_VERSION,
 } from '../../decoders/events.js';
 import { LINKTYPE_ETHERNET } from '../../decoders/link-types.js';
 import { MAX_IPV6_EXT_HEADERS } from '../../decoders/ipv6.js';
@@ -211,6 +211,11 @@ test('ipv6.trunc_pkt: payload length beyond an uncut frame; the same cut by the 
   expectEvent(put16(DSTOPTS_UDP, 18, 27), ETH, EV_IPV6_TRUNC_PKT);
   expectEvent(DSTOPTS_UDP.slice(0, 79), ETH, EV_IPV6_TRUNC_PKT);
   expectTruncated(DSTOPTS_UDP.slice(0, 66), ETH, 80); // cut inside the UDP header
+});
+
+test('ipv6.opt_invalid_len: a destination option running past its header (as tshark: malformed)', () => {
+  expectEvent(edit(DSTOPTS_UDP, [57, 0x10]), ETH, EV_IPV6_OPT_INVALID_LEN); // option 0x0b claims 16 bytes of 6
+  expectEvent(edit(DSTOPTS_UDP, [60, 0x02]), ETH, EV_IPV6_OPT_INVALID_LEN); // PadN claims 2 of 1
 });
 
 test('ipv6.trunc_exthdr: an extension header past the payload length, or cut', () => {
