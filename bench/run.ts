@@ -8,11 +8,22 @@ import { parseArgs } from 'node:util';
 import { Packet } from '../decoders/packet.js';
 import { decodeAll } from './decoders/frame.bench.js';
 import { loadBatches, readAll, readAndDecode } from './engine/capture/reader.bench.js';
-import { corpusMix, generatedMix } from './inputs.js';
+import { corpusMix, generatedMix, ROOT } from './inputs.js';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { TCPDUMP_FILTER, timeTcpdump } from './peers/tcpdump.js';
 
 const TARGET_READER_MPPS = 8;
 const TARGET_DECODE_MPPS = 10;
+/** Memory stays bounded whatever the input size: the reader holds two 4 MiB chunks. */
+const TARGET_PEAK_RSS_MB = 200;
+
+interface ChildResult { packets: number; elapsedMs: number; maxRssMB: number }
+
+function inspectInChild(file: string): ChildResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'engine', 'pipeline', 'inspect-rss.ts'), file], { encoding: 'utf8' });
+  return JSON.parse(out) as ChildResult;
+}
 
 interface Row { suite: string; input: string; packets: number; mpps: number; rme: number; tcpdumpRatio: number | null; target: number | null }
 
@@ -38,6 +49,7 @@ async function main(): Promise<number> {
     ['shared captures (concatenated)', await corpusMix(packets)],
   ];
   const rows: Row[] = [];
+  let peakRss = 0;
   for (const [label, file] of inputs) {
     const n = await readAll(file);
     const tcpdump = timeTcpdump(file);
@@ -66,6 +78,15 @@ async function main(): Promise<number> {
     rows.push({ suite: 'read + decode', input: label, packets: n, mpps: bothMpps, rme: both.stats?.rme ?? 0,
       tcpdumpRatio: tcpdumpMpps ? bothMpps / tcpdumpMpps : null, target: null });
 
+    // The whole offline command (built-in port rule, stats) in a fresh process: rate and peak RSS.
+    const runs = [0, 1, 2].map(() => inspectInChild(file));
+    const best = runs.reduce((a, b) => (b.elapsedMs < a.elapsedMs ? b : a));
+    const inspectMpps = best.packets / best.elapsedMs / 1000;
+    rows.push({ suite: `kwire inspect (fresh process, peak RSS ${Math.round(Math.max(...runs.map((r) => r.maxRssMB)))} MB)`,
+      input: label, packets: best.packets, mpps: inspectMpps, rme: 0,
+      tcpdumpRatio: tcpdumpMpps ? inspectMpps / tcpdumpMpps : null, target: null });
+    peakRss = Math.max(peakRss, ...runs.map((r) => r.maxRssMB));
+
     if (tcpdumpMpps !== null) rows.push({ suite: 'tcpdump -r + BPF', input: label, packets: n, mpps: tcpdumpMpps, rme: 0, tcpdumpRatio: 1, target: null });
   }
 
@@ -78,6 +99,10 @@ async function main(): Promise<number> {
     if (!ok) failed++;
     console.log(`| ${r.suite} | ${r.input} | ${r.packets} | ${r.mpps.toFixed(2)} | ${r.rme.toFixed(1)}% | ` +
       `${r.tcpdumpRatio === null ? 'n/a' : r.tcpdumpRatio.toFixed(2)} | ${r.target === null ? '' : `≥ ${r.target} Mpps ${ok ? 'ok' : 'MISSED'}`} |`);
+  }
+  if (peakRss > TARGET_PEAK_RSS_MB) {
+    failed++;
+    console.log(`\npeak RSS ${peakRss.toFixed(0)} MB exceeds ${TARGET_PEAK_RSS_MB} MB`);
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));
   if (failed && !values['no-assert']) {
