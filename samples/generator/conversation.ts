@@ -22,6 +22,8 @@ export interface Ctx {
   pools: Pools;
   /** Scenario index of the flows being started (statistics). */
   tag: number;
+  /** How many times the running scenario ran before (0 on its first run: its canonical variant). */
+  nth: number;
   /** Messages built once per distinct shape (HTTP heads, DNS messages); bounded by the shapes. */
   cache: Map<string, Map<number, unknown>>;
 }
@@ -106,6 +108,11 @@ export interface TcpOpts {
   clientMss?: number;
 }
 
+/** Linux's SYN window: the largest multiple of the MSS that fits in 16 bits. */
+function linuxSynWin(mss: number): number {
+  return Math.floor(65535 / mss) * mss;
+}
+
 function linuxMss(p: Pair): number {
   if (p.toServer.tunnelled) return 1410;
   return p.toServer.v6 ? 1440 : 1460;
@@ -120,7 +127,6 @@ export function startTcp(ctx: Ctx, p: Pair, msgs: TcpMessage[], start: number, o
   p.toServer.wscale = 7;
   p.toClient.mss = o.serverMss ?? mss;
   p.toClient.wscale = o.serverWscale ?? 7;
-  const linuxSynWin = (m: number): number => Math.floor(65535 / m) * m;
   const flow = new TcpFlow({
     client: {
       leg: p.toServer,

@@ -44,7 +44,7 @@ export function makeWriter(format: CaptureFormat, seed: string): CaptureWriter {
 export async function generate(opts: GenerateOptions, sink: ChunkSink): Promise<GenerateStats> {
   const rng = new Rng(opts.seed);
   const sched = new Scheduler();
-  const ctx: Ctx = { rng, sched, pools: buildPools(rng), tag: 0, cache: new Map() };
+  const ctx: Ctx = { rng, sched, pools: buildPools(rng), tag: 0, nth: 0, cache: new Map() };
   sched.add(new TrafficMix(ctx));
   const w = makeWriter(opts.format, opts.seed);
   const buf = w.buf;

@@ -17,6 +17,8 @@ export interface Scenario {
   name: string;
   /** Conversations started per second of capture time. */
   rate: number;
+  /** Megabyte transfers: started last in the opening sequence, so they do not crowd it out. */
+  bulk?: boolean;
   run(ctx: Ctx, t: number): void;
 }
 
@@ -24,21 +26,21 @@ export const SCENARIOS: Scenario[] = [
   { name: 'dns', rate: 120, run: dnsLookup },
   { name: 'http-service', rate: 90, run: serviceCall },
   { name: 'kubelet-probe', rate: 40, run: kubeletProbe },
-  { name: 'metrics-scrape', rate: 4, run: metricsScrape },
-  { name: 'bulk-download', rate: 0.4, run: artifactDownload },
+  { name: 'metrics-scrape', rate: 4, bulk: true, run: metricsScrape },
+  { name: 'bulk-download', rate: 0.4, bulk: true, run: artifactDownload },
   { name: 'tls-external', rate: 30, run: externalHttps },
-  { name: 'image-pull', rate: 0.3, run: imagePull },
+  { name: 'image-pull', rate: 0.3, bulk: true, run: imagePull },
   { name: 'apiserver-watch', rate: 5, run: apiServerWatch },
   { name: 'vxlan-http', rate: 40, run: overlayHttp },
-  { name: 'vxlan-bulk', rate: 1, run: overlayBulk },
+  { name: 'vxlan-bulk', rate: 1, bulk: true, run: overlayBulk },
   { name: 'vxlan-dns', rate: 20, run: overlayDns },
-  { name: 'ipv6-http', rate: 15, run: ipv6Http },
-  { name: 'ipv6-dns', rate: 10, run: ipv6Dns },
-  { name: 'fw-apiserver-outside', rate: 2, run: apiServerFromOutside },
-  { name: 'fw-etcd', rate: 1, run: etcdAccess },
-  { name: 'fw-kubelet', rate: 1.5, run: kubeletAccess },
-  { name: 'fw-nodeport-outside', rate: 3, run: nodePortFromOutside },
-  { name: 'fw-metadata', rate: 1.5, run: metadataAccess },
+  { name: 'ipv6-http', rate: 22, run: ipv6Http },
+  { name: 'ipv6-dns', rate: 12, run: ipv6Dns },
+  { name: 'fw-apiserver-outside', rate: 4, run: apiServerFromOutside },
+  { name: 'fw-etcd', rate: 2, run: etcdAccess },
+  { name: 'fw-kubelet', rate: 3, run: kubeletAccess },
+  { name: 'fw-nodeport-outside', rate: 5, run: nodePortFromOutside },
+  { name: 'fw-metadata', rate: 3, run: metadataAccess },
 ];
 
 /** Starts conversations; never writes a frame itself. */
@@ -50,13 +52,18 @@ export class TrafficMix implements Flow {
   private readonly cumulative: number[];
   private readonly meanGap: number;
   private readonly intro: number[];
+  private readonly runs: number[];
 
   constructor(ctx: Ctx) {
     this.ctx = ctx;
     let total = 0;
     this.cumulative = SCENARIOS.map((s) => (total += s.rate));
     this.meanGap = SECONDS / total;
-    this.intro = ctx.rng.shuffle(SCENARIOS.map((_, i) => i));
+    // Popped from the end: shuffled small scenarios first, then the bulk ones.
+    const small = ctx.rng.shuffle(SCENARIOS.flatMap((s, i) => (s.bulk ? [] : [i])));
+    const bulk = ctx.rng.shuffle(SCENARIOS.flatMap((s, i) => (s.bulk ? [i] : [])));
+    this.intro = [...bulk, ...small];
+    this.runs = SCENARIOS.map(() => 0);
   }
 
   step(_b: Uint8Array, _pos: number, now: number): number {
@@ -70,6 +77,7 @@ export class TrafficMix implements Flow {
       while (this.cumulative[idx]! <= r) idx++;
     }
     this.ctx.tag = idx;
+    this.ctx.nth = this.runs[idx]!++;
     SCENARIOS[idx]!.run(this.ctx, now);
     this.at = now + 1 + rng.exp(this.meanGap);
     return 0;

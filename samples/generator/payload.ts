@@ -57,13 +57,14 @@ export class Payload {
       if (p & 1) throw new RangeError('a wrapping read must start at an even offset');
       dst.set(this.bytes.subarray(0, len - first), pos + first);
     }
-    if (prefix === null || (p & 1) !== 0) {
-      if (patch !== null) applyPatch(dst, pos, off, len, patch, patchAt);
+    const patched = patch !== null && patchAt < off + len && patchAt + patch.length > off;
+    if (prefix === null || (p & 1) !== 0 || (patched && patch.length > SMALL_PATCH)) {
+      if (patched) applyPatch(dst, pos, off, len, patch, patchAt);
       return sum16(dst, pos, len);
     }
     let s = this.rangeSum(prefix, p, first);
     if (first < len) s += this.rangeSum(prefix, 0, len - first);
-    if (patch !== null) s += applyPatch(dst, pos, off, len, patch, patchAt);
+    if (patched) s += applyPatch(dst, pos, off, len, patch, patchAt);
     return s;
   }
 
@@ -75,6 +76,9 @@ export class Payload {
     return s;
   }
 }
+
+/** Patches up to this long adjust the prefix sum byte by byte; longer ones are summed afresh. */
+const SMALL_PATCH = 32;
 
 /** Writes the overlap of `patch` (at logical `patchAt`) into the segment copy; returns the sum change. */
 function applyPatch(dst: Uint8Array, pos: number, off: number, len: number, patch: Uint8Array, patchAt: number): number {

@@ -2,26 +2,27 @@
 // some flows on a second overlay on 4789) and pod traffic over IPv6 (dual-stack pods and services).
 
 import type { Ctx } from './conversation.js';
-import { CROSS_NODE, NEAR, bulk, dated, startTcp } from './conversation.js';
+import { CROSS_NODE, MEMO_MISC, NEAR, bulk, dated, memo, msg, startTcp } from './conversation.js';
 import { lookup } from './dns-lookup.js';
 import { MICROS, MILLIS } from './flow.js';
-import { CLIENT_AGENTS, responseTemplate } from './http.js';
+import { CLIENT_AGENTS, request, responseTemplate } from './http.js';
 import { PROTO_TCP } from './ipv4.js';
 import { ephemeralPort, pair, podEnd, tunnel, tunnelledPodEnd, viaGateway } from './paths.js';
-import type { Rng } from './prng.js';
+import { ONCE, Payload, SHARED } from './payload.js';
 import { httpClient, httpExchange, localClient, scrapeMessages } from './scenarios-cluster.js';
 import type { TcpMessage } from './tcp-flow.js';
 import { KUBE_DNS_IP6, LOCAL_PODS, PODS, REMOTE_PODS, SERVICES, podsOf } from './topology.js';
 import type { Pod } from './topology.js';
 import { VXLAN_PORT_IANA, VXLAN_PORT_LINUX } from './vxlan.js';
-import { MEMO_MISC, memo, msg } from './conversation.js';
-import { request } from './http.js';
-import { ONCE, Payload, SHARED } from './payload.js';
 
 const REMOTE_SERVERS = REMOTE_PODS.filter((p) => SERVICES.some((s) => s.app === p.app));
+/** Pods here that serve HTTP (everything but CoreDNS). */
+const LOCAL_SERVERS = LOCAL_PODS.filter((p) => p.app !== 'coredns');
+const MODEL_USERS = LOCAL_PODS.filter((p) => p.ns === 'ml' || p.app === 'worker');
 
-function overlayPort(rng: Rng): number {
-  return rng.chance(0.85) ? VXLAN_PORT_LINUX : VXLAN_PORT_IANA;
+/** Flannel's 8472 for most flows, the second overlay's 4789 for some (and for the first one). */
+function overlayPort(ctx: Ctx): number {
+  return ctx.nth > 0 && ctx.rng.chance(0.85) ? VXLAN_PORT_LINUX : VXLAN_PORT_IANA;
 }
 
 function servicePort(pod: Pod): number {
@@ -41,14 +42,14 @@ export function overlayHttp(ctx: Ctx, t: number): void {
   const remote = rng.pick(REMOTE_SERVERS);
   const local = localClient(rng);
   const inbound = rng.chance(0.3);
-  const [client, server] = inbound ? [rng.pick(REMOTE_PODS), rng.pick(LOCAL_PODS.filter((p) => p.app !== 'coredns'))]
+  const [client, server] = inbound ? [rng.pick(REMOTE_PODS), rng.pick(LOCAL_SERVERS)]
     : [local, remote];
   const port = servicePort(server);
   const http = httpClient(ctx, hostHeader(server), rng.int(CLIENT_AGENTS.length));
   const msgs: TcpMessage[] = [];
   const n = rng.range(1, 5);
   for (let i = 0; i < n; i++) msgs.push(...httpExchange(ctx, http, t, i === 0 ? 20 * MICROS : rng.logNormal(15 * MILLIS, 1.2)));
-  const tun = tunnel(rng, client.node, server.node, overlayPort(rng));
+  const tun = tunnel(rng, client.node, server.node, overlayPort(ctx));
   const p = pair(rng, tunnelledPodEnd(client, ephemeralPort(rng)), tunnelledPodEnd(server, port), PROTO_TCP, tun);
   startTcp(ctx, p, msgs, t, { client: inbound ? CROSS_NODE : NEAR, server: inbound ? NEAR : CROSS_NODE });
 }
@@ -64,7 +65,7 @@ export function overlayBulk(ctx: Ctx, t: number): void {
     server = rng.pick(REMOTE_PODS);
     msgs = scrapeMessages(ctx, server, 9100, t);
   } else {
-    client = rng.pick(LOCAL_PODS.filter((p) => p.ns === 'ml' || p.app === 'worker'));
+    client = rng.pick(MODEL_USERS);
     server = podsOf('model-store', 2)[0]!;
     const len = Math.min(rng.logNormal(1_500_000, 0.9), 20_000_000) & ~1;
     const req = memo(ctx, 'overlay-model', MEMO_MISC, 0, () => new Payload(request('GET', '/models/embeddings-v2.bin',
@@ -74,7 +75,7 @@ export function overlayBulk(ctx: Ctx, t: number): void {
     msgs = [msg(0, req, 20 * MICROS), dated(1, head, t + reply, reply), bulk(1, ctx.pools.noise, len, 20 * MICROS, 2 * rng.int(ctx.pools.noise.size >> 1))];
   }
   const port = server.app === 'model-store' ? 8080 : 9100;
-  const tun = tunnel(rng, client.node, server.node, overlayPort(rng));
+  const tun = tunnel(rng, client.node, server.node, overlayPort(ctx));
   const p = pair(rng, tunnelledPodEnd(client, ephemeralPort(rng)), tunnelledPodEnd(server, port), PROTO_TCP, tun);
   startTcp(ctx, p, msgs, t, { client: NEAR, server: CROSS_NODE });
 }
@@ -98,17 +99,17 @@ const V6_SERVICES = SERVICES.filter((s) => s.vip6 !== null);
 export function ipv6Http(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
   const client = localClient(rng);
-  const http = (host: string): ReturnType<typeof httpClient> => httpClient(ctx, host, rng.int(CLIENT_AGENTS.length));
   const msgs: TcpMessage[] = [];
   let p;
   if (rng.chance(0.5)) {
     const svc = rng.pick(V6_SERVICES);
-    const c = http(svc.host);
+    const c = httpClient(ctx, svc.host, rng.int(CLIENT_AGENTS.length));
     for (let i = rng.range(1, 4); i > 0; i--) msgs.push(...httpExchange(ctx, c, t, msgs.length === 0 ? 20 * MICROS : rng.logNormal(10 * MILLIS, 1)));
     p = pair(rng, podEnd(client, ephemeralPort(rng), true), viaGateway(svc.vip6!, svc.port), PROTO_TCP);
   } else {
-    const server = rng.pick(LOCAL_PODS.filter((s) => s !== client && s.app !== 'coredns'));
-    const c = http(hostHeader(server));
+    let server = rng.pick(LOCAL_SERVERS);
+    if (server === client) server = LOCAL_SERVERS[(LOCAL_SERVERS.indexOf(server) + 1) % LOCAL_SERVERS.length]!;
+    const c = httpClient(ctx, hostHeader(server), rng.int(CLIENT_AGENTS.length));
     for (let i = rng.range(1, 4); i > 0; i--) msgs.push(...httpExchange(ctx, c, t, msgs.length === 0 ? 20 * MICROS : rng.logNormal(10 * MILLIS, 1)));
     p = pair(rng, podEnd(client, ephemeralPort(rng), true), podEnd(server, servicePort(server), true), PROTO_TCP);
   }

@@ -49,18 +49,18 @@ function controlPlaneTls(ctx: Ctx, client: Endpoint, port: number, sni: string |
 export function apiServerFromOutside(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
   const src = outsider(rng);
-  if (rng.chance(0.4)) {
+  if (ctx.nth > 0 && rng.chance(0.4)) {
     synProbe(ctx, src, 6443, true, t);
     return;
   }
-  const sni = rng.pick([null, 'kubernetes', 'control-plane.minikube.internal', 'node-a']);
+  const sni = ctx.nth === 0 ? 'kubernetes' : rng.pick([null, 'kubernetes', 'control-plane.minikube.internal', 'node-a']);
   controlPlaneTls(ctx, src, 6443, sni, t, FROM_OUTSIDE);
 }
 
 /** etcd's client (2379) and peer (2380) ports: scanned from outside, or dialled by a pod. */
 export function etcdAccess(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
-  const r = rng.float();
+  const r = ctx.nth === 0 ? 0 : rng.float();
   if (r < 0.5) {
     const src = outsider(rng);
     synProbe(ctx, src, 2379, true, t);
@@ -78,7 +78,7 @@ export function etcdAccess(ctx: Ctx, t: number): void {
 /** The kubelet API: 10250 over TLS from outside or from a pod, the read-only 10255 probed. */
 export function kubeletAccess(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
-  const r = rng.float();
+  const r = ctx.nth === 0 ? 0 : rng.float();
   if (r < 0.4) {
     controlPlaneTls(ctx, outsider(rng), 10250, null, t, FROM_OUTSIDE);
   } else if (r < 0.7) {
@@ -100,7 +100,7 @@ const INDEX_HTML = '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</t
 export function nodePortFromOutside(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
   const src = outsider(rng);
-  if (rng.chance(0.4)) {
+  if (ctx.nth > 0 && rng.chance(0.4)) {
     let at = t;
     for (let i = rng.range(3, 8); i > 0; i--) {
       const port = rng.chance(0.3) ? rng.pick(NODEPORTS) : rng.range(30000, 32767);
@@ -111,7 +111,7 @@ export function nodePortFromOutside(ctx: Ctx, t: number): void {
   }
   const port = rng.pick(NODEPORTS);
   const agent = rng.pick(SCAN_AGENTS);
-  const path = rng.pick(['/', '/', '/.env', '/actuator/health', '/api/v1/pods', '/wp-login.php']);
+  const path = ctx.nth === 0 ? '/' : rng.pick(['/', '/', '/.env', '/actuator/health', '/api/v1/pods', '/wp-login.php']);
   const host = `${THIS_NODE.ip.join('.')}:${port}`;
   const req = memo(ctx, `${host} ${path} ${agent}`, MEMO_MISC, 0, () => ascii(
     `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${agent}\r\nAccept: */*\r\nConnection: close\r\n\r\n`));
@@ -142,19 +142,26 @@ function awsCredentials(rng: Rng): string {
     + '  "Expiration" : "2026-01-01T06:12:44Z"\n}';
 }
 
+const RECON = 0;
+const IMDS_V1 = 1;
+const IMDS_V2 = 2;
+const GCP = 3;
+const AZURE = 4;
+
 /** One of the credential-theft sequences against the metadata API. */
-function metadataCalls(rng: Rng): MetadataCall[] {
+function metadataCalls(rng: Rng, variant: number): MetadataCall[] {
   const aws = 'EC2ws';
   const creds = '/latest/meta-data/iam/security-credentials/';
-  switch (rng.int(4)) {
-    case 0:
+  switch (variant) {
+    case RECON:
+    case IMDS_V1:
       return [
         { method: 'GET', path: '/latest/meta-data/', headers: [], status: 200, server: aws,
           body: 'ami-id\nhostname\niam/\ninstance-id\ninstance-type\nlocal-ipv4\nplacement/\nsecurity-groups' },
         { method: 'GET', path: creds, headers: [], status: 200, server: aws, body: ROLE },
         { method: 'GET', path: creds + ROLE, headers: [], status: 200, server: aws, body: awsCredentials(rng) },
       ];
-    case 1: {
+    case IMDS_V2: {
       const token = Buffer.from(rng.bytes(42)).toString('base64');
       return [
         { method: 'PUT', path: '/latest/api/token', headers: [['X-aws-ec2-metadata-token-ttl-seconds', '21600']], status: 200,
@@ -164,10 +171,11 @@ function metadataCalls(rng: Rng): MetadataCall[] {
           body: awsCredentials(rng) },
       ];
     }
-    case 2:
+    case GCP:
       return [{ method: 'GET', path: '/computeMetadata/v1/instance/service-accounts/default/token',
         headers: [['Metadata-Flavor', 'Google']], status: 200, server: 'Metadata Server for VM',
         body: `{"access_token":"ya29.c.${Buffer.from(rng.bytes(120)).toString('base64url')}","expires_in":3599,"token_type":"Bearer"}` }];
+    case AZURE:
     default:
       return [{ method: 'GET', path: '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/',
         headers: [['Metadata', 'true']], status: 200, server: 'Microsoft-IIS/10.0',
@@ -175,15 +183,20 @@ function metadataCalls(rng: Rng): MetadataCall[] {
   }
 }
 
-/** A pod reading instance credentials from 169.254.169.254 (GCP variant resolves metadata.google.internal first). */
+/**
+ * A pod reading instance credentials from 169.254.169.254. The first run is a cloud-agnostic recon
+ * script (resolves metadata.google.internal, then walks AWS IMDSv1 to the role's keys); later runs
+ * pick AWS IMDSv1, IMDSv2, GCP (after resolving metadata.google.internal) or Azure.
+ */
 export function metadataAccess(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
   const pod = localClient(rng);
-  const calls = metadataCalls(rng);
-  const gcp = calls[0]!.server === 'Metadata Server for VM';
+  const variant = ctx.nth === 0 ? RECON : rng.pick([IMDS_V1, IMDS_V2, GCP, AZURE]);
+  const calls = metadataCalls(rng, variant);
+  const gcp = variant === GCP;
   let start = t;
   const host = gcp ? 'metadata.google.internal' : '169.254.169.254';
-  if (gcp) {
+  if (gcp || variant === RECON) {
     start = lookup(ctx, 'metadata.google.internal', t, { client: podEnd(pod, 0), server: viaGateway(KUBE_DNS_IP4, 53),
       ns: pod.ns, aaaa: rng.chance(0.5) }) + 40 * MICROS;
   }
@@ -200,6 +213,6 @@ export function metadataAccess(ctx: Ctx, t: number): void {
     msgs.push(dated(1, responseTemplate(c.status, [['Server', c.server], ['Content-Type', 'text/plain']], body.length, body,
       ONCE), at, reply));
   }
-  const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(METADATA_IP, 80, 255), PROTO_TCP);
+  const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(METADATA_IP, 80, 254), PROTO_TCP);
   startTcp(ctx, p, msgs, start, { client: NEAR, server: NEAR });
 }
