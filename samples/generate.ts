@@ -1,7 +1,7 @@
 // Sample capture generator: a deterministic, seeded mix of Kubernetes-node traffic as pcap or pcapng.
 // Usage: node --import tsx samples/generate.ts --packets N --format pcap|pcapng --seed S --out FILE|-
 
-import { KwireError, EXIT_USAGE } from '../engine/errors.js';
+import { EXIT_BAD_INPUT, EXIT_USAGE, KwireError } from '../engine/errors.js';
 import { generate } from './generator/generator.js';
 import type { CaptureFormat } from './generator/generator.js';
 import { FileSink, StdoutSink } from './generator/sink.js';
@@ -76,7 +76,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`generate: ${(err as Error).message}`);
     return EXIT_USAGE;
   }
-  const sink = args.out === '-' ? new StdoutSink() : new FileSink(args.out);
+  let sink;
+  try {
+    sink = args.out === '-' ? new StdoutSink() : new FileSink(args.out);
+  } catch (err) {
+    if (!(err instanceof KwireError)) throw err;
+    process.stderr.write(`generate: ${err.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const t0 = process.hrtime.bigint();
   const stats = await generate({ packets: args.packets, format: args.format, seed: args.seed }, sink);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -99,6 +99,15 @@ export function httpExchange(ctx: Ctx, c: HttpClient, t: number, think: number):
   return [msg(0, req, think), dated(1, res, t + think + reply, reply)];
 }
 
+/** `n` exchanges on one keep-alive connection: the first right after the handshake, then idle gaps. */
+export function keepAlive(ctx: Ctx, c: HttpClient, t: number, n: number, meanGap: number): TcpMessage[] {
+  const msgs: TcpMessage[] = [];
+  for (let i = 0; i < n; i++) {
+    msgs.push(...httpExchange(ctx, c, t, i === 0 ? 20 * MICROS : ctx.rng.logNormal(meanGap, 1.2)));
+  }
+  return msgs;
+}
+
 const API_SERVICES = SERVICES.filter((s) => s.name !== 'registry' && s.name !== 'model-store');
 
 /** A pod calling a service VIP over HTTP/1.1 keep-alive, sometimes after resolving its name. */
@@ -113,11 +122,7 @@ export function serviceCall(ctx: Ctx, t: number): void {
       { client: podEnd(pod, 0), server: viaGateway(KUBE_DNS_IP4, 53), ns: pod.ns, aaaa: rng.chance(0.5) }) + 30 * MICROS;
   }
   const client = httpClient(ctx, svc.host, rng.int(CLIENT_AGENTS.length));
-  const msgs: TcpMessage[] = [];
-  const n = rng.range(1, 6);
-  for (let i = 0; i < n; i++) {
-    msgs.push(...httpExchange(ctx, client, start, i === 0 ? 20 * MICROS : rng.logNormal(20 * MILLIS, 1.2)));
-  }
+  const msgs = keepAlive(ctx, client, start, rng.range(1, 10), 20 * MILLIS);
   const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(svc.vip4, svc.port), PROTO_TCP);
   startTcp(ctx, p, msgs, start, { client: NEAR, server: NEAR });
 }

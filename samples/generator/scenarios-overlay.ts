@@ -9,7 +9,7 @@ import { CLIENT_AGENTS, request, responseTemplate } from './http.js';
 import { PROTO_TCP } from './ipv4.js';
 import { ephemeralPort, pair, podEnd, tunnel, tunnelledPodEnd, viaGateway } from './paths.js';
 import { ONCE, Payload, SHARED } from './payload.js';
-import { httpClient, httpExchange, localClient, scrapeMessages } from './scenarios-cluster.js';
+import { httpClient, keepAlive, localClient, scrapeMessages } from './scenarios-cluster.js';
 import type { TcpMessage } from './tcp-flow.js';
 import { KUBE_DNS_IP6, LOCAL_PODS, PODS, REMOTE_PODS, SERVICES, podsOf } from './topology.js';
 import type { Pod } from './topology.js';
@@ -46,9 +46,7 @@ export function overlayHttp(ctx: Ctx, t: number): void {
     : [local, remote];
   const port = servicePort(server);
   const http = httpClient(ctx, hostHeader(server), rng.int(CLIENT_AGENTS.length));
-  const msgs: TcpMessage[] = [];
-  const n = rng.range(1, 5);
-  for (let i = 0; i < n; i++) msgs.push(...httpExchange(ctx, http, t, i === 0 ? 20 * MICROS : rng.logNormal(15 * MILLIS, 1.2)));
+  const msgs = keepAlive(ctx, http, t, rng.range(1, 8), 15 * MILLIS);
   const tun = tunnel(rng, client.node, server.node, overlayPort(ctx));
   const p = pair(rng, tunnelledPodEnd(client, ephemeralPort(rng)), tunnelledPodEnd(server, port), PROTO_TCP, tun);
   startTcp(ctx, p, msgs, t, { client: inbound ? CROSS_NODE : NEAR, server: inbound ? NEAR : CROSS_NODE });
@@ -99,18 +97,16 @@ const V6_SERVICES = SERVICES.filter((s) => s.vip6 !== null);
 export function ipv6Http(ctx: Ctx, t: number): void {
   const rng = ctx.rng;
   const client = localClient(rng);
-  const msgs: TcpMessage[] = [];
+  let msgs: TcpMessage[];
   let p;
   if (rng.chance(0.5)) {
     const svc = rng.pick(V6_SERVICES);
-    const c = httpClient(ctx, svc.host, rng.int(CLIENT_AGENTS.length));
-    for (let i = rng.range(1, 4); i > 0; i--) msgs.push(...httpExchange(ctx, c, t, msgs.length === 0 ? 20 * MICROS : rng.logNormal(10 * MILLIS, 1)));
+    msgs = keepAlive(ctx, httpClient(ctx, svc.host, rng.int(CLIENT_AGENTS.length)), t, rng.range(1, 6), 10 * MILLIS);
     p = pair(rng, podEnd(client, ephemeralPort(rng), true), viaGateway(svc.vip6!, svc.port), PROTO_TCP);
   } else {
     let server = rng.pick(LOCAL_SERVERS);
     if (server === client) server = LOCAL_SERVERS[(LOCAL_SERVERS.indexOf(server) + 1) % LOCAL_SERVERS.length]!;
-    const c = httpClient(ctx, hostHeader(server), rng.int(CLIENT_AGENTS.length));
-    for (let i = rng.range(1, 4); i > 0; i--) msgs.push(...httpExchange(ctx, c, t, msgs.length === 0 ? 20 * MICROS : rng.logNormal(10 * MILLIS, 1)));
+    msgs = keepAlive(ctx, httpClient(ctx, hostHeader(server), rng.int(CLIENT_AGENTS.length)), t, rng.range(1, 6), 10 * MILLIS);
     p = pair(rng, podEnd(client, ephemeralPort(rng), true), podEnd(server, servicePort(server), true), PROTO_TCP);
   }
   startTcp(ctx, p, msgs, t, { client: NEAR, server: NEAR });

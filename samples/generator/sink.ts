@@ -19,7 +19,7 @@ export class FileSink implements ChunkSink {
     try {
       this.fd = openSync(path, 'w');
     } catch (err) {
-      throw new KwireError('KWIRE_ERR_SAMPLES_OUTPUT', `cannot open for writing: ${(err as Error).message}`, path);
+      throw new KwireError('KWIRE_ERR_SAMPLES_OUTPUT', `cannot open for writing (${(err as Error).message}); check that the directory exists and is writable`, path);
     }
   }
 
