@@ -106,6 +106,8 @@ export interface TcpOpts {
   quickAck?: boolean;
   synOpt?: number;
   clientMss?: number;
+  /** Window of the client's SYN (default: Linux's); scanners send 1024. */
+  clientSynWin?: number;
 }
 
 /** Linux's SYN window: the largest multiple of the MSS that fits in 16 bits. */
@@ -132,7 +134,7 @@ export function startTcp(ctx: Ctx, p: Pair, msgs: TcpMessage[], start: number, o
       leg: p.toServer,
       lat: latency(rng, o.client, o.clientRttMs),
       gap: segmentGap(rng, o.client),
-      synWin: linuxSynWin(p.toServer.mss),
+      synWin: o.clientSynWin ?? linuxSynWin(p.toServer.mss),
       maxWindow: 3 << 20,
     },
     server: {

@@ -13,7 +13,7 @@ import { PROTO_TCP } from './ipv4.js';
 import { ephemeralPort, kubeletOnBridge, pair, podEnd, viaGateway } from './paths.js';
 import { ONCE, Payload, SHARED } from './payload.js';
 import type { Rng } from './prng.js';
-import { CLOSE_SERVER_FIN } from './tcp-flow.js';
+import { CLOSE_CLIENT_FIN, CLOSE_CLIENT_RST, CLOSE_SERVER_FIN } from './tcp-flow.js';
 import type { TcpMessage } from './tcp-flow.js';
 import {
   CLIENT_APPS, EXTERNAL_HOSTS, KUBE_DNS_IP4, LOCAL_PODS, SERVICES, podsOf, service,
@@ -124,7 +124,8 @@ export function serviceCall(ctx: Ctx, t: number): void {
   const client = httpClient(ctx, svc.host, rng.int(CLIENT_AGENTS.length));
   const msgs = keepAlive(ctx, client, start, rng.range(1, 10), 20 * MILLIS);
   const p = pair(rng, podEnd(pod, ephemeralPort(rng)), viaGateway(svc.vip4, svc.port), PROTO_TCP);
-  startTcp(ctx, p, msgs, start, { client: NEAR, server: NEAR });
+  // A few clients abort instead of closing (SO_LINGER 0, killed workers).
+  startTcp(ctx, p, msgs, start, { client: NEAR, server: NEAR, close: rng.chance(0.05) ? CLOSE_CLIENT_RST : CLOSE_CLIENT_FIN });
 }
 
 const PROBE_PORTS = [8080, 8081, 10254, 3000];

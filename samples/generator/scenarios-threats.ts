@@ -17,7 +17,7 @@ import type { Rng } from './prng.js';
 import { localClient } from './scenarios-cluster.js';
 import { tlsMessages } from './scenarios-tls.js';
 import { OPT_SYN_MSS } from './tcp.js';
-import { CLOSE_SERVER_FIN, OPEN_HALF, OPEN_REFUSED } from './tcp-flow.js';
+import { CLOSE_SERVER_FIN, OPEN_HALF, OPEN_REFUSED, OPEN_SILENT } from './tcp-flow.js';
 import type { TcpMessage } from './tcp-flow.js';
 import { CLIENT_GO, CLIENT_OPENSSL, clientHello } from './tls-client-hello.js';
 import { KUBE_DNS_IP4, METADATA_IP, OUTSIDE_CLIENTS, THIS_NODE } from './topology.js';
@@ -28,11 +28,17 @@ function outsider(rng: Rng): Endpoint {
 
 const FROM_OUTSIDE: TcpOpts = { client: INTERNET, server: NEAR, clientRttMs: 35 };
 
-/** A SYN scan probe (nmap -sS): open ports answer SYN-ACK and get an RST, closed ones answer RST. */
-function synProbe(ctx: Ctx, src: Endpoint, port: number, open: boolean, t: number): void {
+/**
+ * A SYN scan probe (nmap -sS: window 1024, MSS only): open ports answer SYN-ACK and get an RST,
+ * closed ones answer RST; `open` null means filtered (no answer).
+ */
+function synProbe(ctx: Ctx, src: Endpoint, port: number, open: boolean | null, t: number): void {
   const rng = ctx.rng;
   const p = pair(rng, { ...src, port: rng.chance(0.5) ? src.port : ephemeralPort(rng) }, nodeEnd(port), PROTO_TCP);
-  startTcp(ctx, p, [], t, { ...FROM_OUTSIDE, open: open ? OPEN_HALF : OPEN_REFUSED, synOpt: OPT_SYN_MSS, timestamps: false });
+  startTcp(ctx, p, [], t, {
+    ...FROM_OUTSIDE, open: open === null ? OPEN_SILENT : open ? OPEN_HALF : OPEN_REFUSED, synOpt: OPT_SYN_MSS,
+    timestamps: false, clientSynWin: 1024,
+  });
 }
 
 /** A TLS session to a control-plane port of this node (kubectl, curl -k, or a probe of the port). */
@@ -104,7 +110,7 @@ export function nodePortFromOutside(ctx: Ctx, t: number): void {
     let at = t;
     for (let i = rng.range(3, 8); i > 0; i--) {
       const port = rng.chance(0.3) ? rng.pick(NODEPORTS) : rng.range(30000, 32767);
-      synProbe(ctx, src, port, NODEPORTS.includes(port), at);
+      synProbe(ctx, src, port, NODEPORTS.includes(port) ? true : rng.chance(0.3) ? null : false, at);
       at += rng.jitter(1500 * MICROS, 0.8);
     }
     return;
