@@ -1,6 +1,7 @@
 // Everyday traffic inside the node: DNS lookups to kube-dns, pods calling services by VIP with
 // HTTP/1.1 keep-alive, kubelet health probes, Prometheus scrapes and large artifact downloads.
 
+import { ip4Text } from './addresses.js';
 import type { Ctx } from './conversation.js';
 import {
   MEMO_HTTP_CLIENT, MEMO_PROBE, MEMO_RESPONSE, MEMO_SCRAPE, NEAR, bulk, dated, memo, msg, startTcp,
@@ -141,7 +142,7 @@ export function kubeletProbe(ctx: Ctx, t: number): void {
   const pathIdx = coredns ? 0 : rng.int(PROBE_PATHS.length);
   const req = memo(ctx, 'probe', MEMO_PROBE, podIdx * 1e6 + port * 10 + pathIdx, () => {
     const path = coredns ? '/health' : PROBE_PATHS[pathIdx]!;
-    return new Payload(request('GET', path, `${ipText(pod.ip4)}:${port}`,
+    return new Payload(request('GET', path, `${ip4Text(pod.ip4)}:${port}`,
       [['User-Agent', 'kube-probe/1.31'], ['Accept', '*/*'], ['Connection', 'close']]), SHARED);
   });
   const res = memo(ctx, 'probe-ok', MEMO_RESPONSE, 0, () => responseTemplate(200,
@@ -150,10 +151,6 @@ export function kubeletProbe(ctx: Ctx, t: number): void {
   const reply = rng.logNormal(300 * MICROS, 0.8);
   startTcp(ctx, p, [msg(0, req, 15 * MICROS), dated(1, res, t + reply, reply)], t,
     { client: NEAR, server: NEAR, close: CLOSE_SERVER_FIN, closeDelay: 20 * MICROS });
-}
-
-function ipText(ip: Uint8Array): string {
-  return Array.from(ip).join('.');
 }
 
 const PROMETHEUS = podsOf('prometheus', 0)[0]!;
@@ -182,7 +179,7 @@ export function scrapeMessages(ctx: Ctx, target: Pod, port: number, t: number): 
     else hi = mid;
   }
   const len = ends[lo]!;
-  const req = memo(ctx, target.app, MEMO_SCRAPE, target.ip4[2]! * 1e8 + target.ip4[3]! * 1e5 + port, () => new Payload(request('GET', '/metrics', `${ipText(target.ip4)}:${port}`, [
+  const req = memo(ctx, target.app, MEMO_SCRAPE, target.ip4[2]! * 1e8 + target.ip4[3]! * 1e5 + port, () => new Payload(request('GET', '/metrics', `${ip4Text(target.ip4)}:${port}`, [
     ['User-Agent', 'Prometheus/2.54.1'],
     ['Accept', 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1'],
     ['X-Prometheus-Scrape-Timeout-Seconds', '10'],

@@ -20,10 +20,6 @@ export const OPT_SYN_MSS = 4;
 
 const HEADER_LEN = [20, 32, 40, 32, 24];
 
-export function tcpHeaderLen(opt: number): number {
-  return HEADER_LEN[opt]!;
-}
-
 /**
  * Writes a TCP header with checksum zero at b[o..] and returns its length. `mss` and `wscale` are
  * only read for SYN option layouts, `tsval`/`tsecr` only for layouts with timestamps.
