@@ -25,21 +25,10 @@ export class Payload {
   private readonly prefix: Uint32Array | null;
 
   constructor(bytes: Uint8Array, mode = ONCE) {
+    if (mode === POOL && (bytes.length & 1)) throw new RangeError('a pooled payload needs an even length');
     this.bytes = bytes;
     this.size = bytes.length;
-    if (mode === ONCE) {
-      this.prefix = null;
-      return;
-    }
-    if (mode === POOL && (bytes.length & 1)) throw new RangeError('a pooled payload needs an even length');
-    const words = bytes.length >>> 1;
-    const p = new Uint32Array(words + 1);
-    let s = 0;
-    for (let w = 0; w < words; w++) {
-      s = (s + ((bytes[2 * w]! << 8) | bytes[2 * w + 1]!)) >>> 0;
-      p[w + 1] = s;
-    }
-    this.prefix = p;
+    this.prefix = mode === ONCE ? null : prefixSums(bytes);
   }
 
   /**
@@ -75,6 +64,17 @@ export class Payload {
     if (len & 1) s += this.bytes[p + len - 1]! << 8;
     return s;
   }
+}
+
+function prefixSums(bytes: Uint8Array): Uint32Array {
+  const words = bytes.length >>> 1;
+  const p = new Uint32Array(words + 1);
+  let s = 0;
+  for (let w = 0; w < words; w++) {
+    s = (s + ((bytes[2 * w]! << 8) | bytes[2 * w + 1]!)) >>> 0;
+    p[w + 1] = s;
+  }
+  return p;
 }
 
 /** Patches up to this long adjust the prefix sum byte by byte; longer ones are summed afresh. */

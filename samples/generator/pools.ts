@@ -28,7 +28,7 @@ export function buildPools(rng: Rng): Pools {
   const bytes = ascii(text.length % 2 === 0 ? text : `${text}\n`);
   const ends: number[] = [];
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) ends.push(i + 1);
-  const json = Array.from({ length: 96 }, () => ascii(jsonBody(rng, Math.min(rng.logNormal(1200, 1.1), 20_000))));
+  const json = Array.from({ length: 64 }, () => ascii(jsonBody(rng, Math.min(rng.logNormal(1200, 1.1), 20_000))));
   const jsonRequests = Array.from({ length: 64 }, () => ascii(jsonBody(rng, rng.range(60, 900))));
   return { noise, tlsStream, metrics: new Payload(bytes, POOL), metricsLineEnds: ends, json, jsonRequests };
 }
