@@ -39,8 +39,18 @@ export interface CaptureReader {
    * Calls must not overlap (await each one).
    */
   next(): Promise<FrameBatch | null>;
+  /**
+   * The caller is done with `batch` (no view into it survives): its buffers may back a later batch.
+   * Optional (unreleased batches are garbage collected), but it keeps memory flat and saves zeroing
+   * and page-faulting a fresh 4 MiB chunk per batch. A batch whose buffers were transferred away
+   * (detached) is ignored.
+   */
+  recycle(batch: FrameBatch): void;
   close(): Promise<void>;
 }
+
+/** Spare chunk buffers and metadata tables kept for reuse by one reader. */
+const POOL_LIMIT = 4;
 
 export interface OpenOptions {
   /** Bytes read per chunk (default 4 MiB, at least 64). A record larger than this gets a chunk of its own size. */
@@ -83,6 +93,9 @@ class ChunkedReader implements CaptureReader {
   private done = false;
   /** Read-ahead of the current chunk, started when the previous batch was returned. */
   private pending: Promise<number> | null = null;
+  /** Recycled chunk buffers (each chunkSize bytes) and metadata tables. */
+  private readonly spareChunks: ArrayBuffer[] = [];
+  private readonly spareMeta: Uint32Array[] = [];
 
   constructor(source: ByteSource, format: 'pcap' | 'pcapng', parser: RecordParser, interfaces: CaptureInterface[],
     chunk: Uint8Array, start: number, filled: number, chunkSize: number) {
@@ -119,7 +132,7 @@ class ChunkedReader implements CaptureReader {
       }
       this.pending = null;
       const eof = this.source.eof;
-      const table = new FrameTable(Math.min(this.frameHint, filled >>> 6));
+      const table = new FrameTable(Math.min(this.frameHint, filled >>> 6), this.spareMeta.pop());
       const base = this.base;
       const pos = this.parser.parse(chunk, view, this.start, filled, base, table);
       let fault = this.parser.fault;
@@ -148,10 +161,12 @@ class ChunkedReader implements CaptureReader {
       }
       // Carry the partial record into a fresh chunk now: the caller owns (and may transfer) this one.
       const carry = filled - pos;
-      const next = new Uint8Array(chunkFor(this.chunkSize, this.source.totalBytes, base + pos, this.parser.need));
+      const size = chunkFor(this.chunkSize, this.source.totalBytes, base + pos, this.parser.need);
+      const spare = size <= this.chunkSize ? this.spareChunks.pop() : undefined;
+      const next = spare !== undefined ? new Uint8Array(spare, 0, size) : new Uint8Array(size);
       next.set(chunk.subarray(pos, filled));
       this.chunk = next;
-      this.view = new DataView(next.buffer);
+      this.view = new DataView(next.buffer, 0, size);
       this.start = 0;
       this.filled = carry;
       this.base = base + pos;
@@ -163,6 +178,15 @@ class ChunkedReader implements CaptureReader {
       }
       if (batch !== null) return batch;
     }
+  }
+
+  recycle(batch: FrameBatch): void {
+    const buf = batch.data.buffer as ArrayBuffer;
+    if (buf.byteLength === this.chunkSize && this.spareChunks.length < POOL_LIMIT && !this.spareChunks.includes(buf)) {
+      this.spareChunks.push(buf);
+    }
+    const meta = batch.meta;
+    if (meta.byteLength > 0 && this.spareMeta.length < POOL_LIMIT && !this.spareMeta.includes(meta)) this.spareMeta.push(meta);
   }
 
   async close(): Promise<void> {

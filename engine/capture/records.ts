@@ -12,8 +12,10 @@ export class FrameTable {
   meta: Uint32Array;
   count = 0;
 
-  constructor(frames: number) {
-    this.meta = new Uint32Array(Math.max(16, frames) * META_STRIDE);
+  /** `spare`: a recycled table to reuse when it is large enough. */
+  constructor(frames: number, spare?: Uint32Array) {
+    const words = Math.max(16, frames) * META_STRIDE;
+    this.meta = spare !== undefined && spare.length >= words ? spare : new Uint32Array(words);
   }
 
   /** Double the capacity (once per batch at most a few times, never per frame). */

@@ -82,6 +82,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
         }
       }
       if (count > 0) lastTsSec = meta[(count - 1) * META_STRIDE + M_TS_SEC];
+      reader.recycle(batch); // records were rendered as they were emitted: nothing points into it
       if (sink.full) await sink.drain();
       if (sink.failure !== null) break;
     }

@@ -5,10 +5,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeFile, type DecodedFrame } from '../helpers/decode-file.js';
-import { ROOT } from '../helpers/kwire-cli.js';
+import { SHARED_PCAPS as PCAPS } from '../helpers/paths.js';
 import { S_OK } from '../../decoders/packet.js';
 
-const PCAPS = join(ROOT, '..', 'shared', 'pcaps');
 const rows = readFileSync(join(PCAPS, 'sni_truth.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
 
 test('sni_truth.tsv: innermost 5-tuple of every ClientHello frame matches tshark', async () => {

@@ -13,6 +13,7 @@ import {
 } from '../../decoders/counters.js';
 import { EVENT_NAMES } from '../../decoders/events.js';
 import { decodeFrame } from '../../decoders/frame.js';
+import { SHARED_FILES } from '../helpers/paths.js';
 import * as LT from '../../decoders/link-types.js';
 import { Packet } from '../../decoders/packet.js';
 import {
@@ -20,7 +21,7 @@ import {
 } from './helpers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CORPUS = '/work/shared/pcaps/files';
+const CORPUS = SHARED_FILES;
 
 // arkime/dns-udp.pcap frame 1; tcpdump -XX -nn -r arkime/dns-udp.pcap -c 1 (last packet):
 // 17:30:47.217572 IP 10.180.156.141.62563 > 10.2.95.39.53: 57401+ A? www.github.com. (32)

@@ -1,11 +1,11 @@
 // Test helper: run the kwire CLI (through tsx) as a child process.
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT, SHARED_FILES } from './paths.js';
 
-export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-export const SHARED = join(ROOT, '..', 'shared', 'pcaps', 'files');
+export { ROOT };
+export const SHARED = SHARED_FILES;
 
 export function kwire(args: string[], input?: Buffer): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'engine', 'cli', 'main.ts'), ...args], {

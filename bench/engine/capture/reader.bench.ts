@@ -14,6 +14,7 @@ export async function readAll(file: string): Promise<number> {
       const b = await r.next();
       if (b === null) break;
       n += b.count;
+      r.recycle(b);
     }
   } finally {
     await r.close();
@@ -46,6 +47,7 @@ export async function readAndDecode(file: string, pkt: Packet): Promise<number> 
       const b = await r.next();
       if (b === null) break;
       n += decodeAll([b], pkt);
+      r.recycle(b);
     }
   } finally {
     await r.close();

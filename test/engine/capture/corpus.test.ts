@@ -1,4 +1,4 @@
-// The capture reader over the whole real-capture corpus (/work/shared/pcaps): frame counts from
+// The capture reader over the whole real-capture corpus (../shared/pcaps): frame counts from
 // MANIFEST.tsv, per-frame fields against tshark, and small chunk sizes against the default.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -165,6 +165,31 @@ test('batches own their buffers: detaching each one (as a transfer to a worker w
   await reader.close();
   assert.is(n, ref.frames.length);
   assert.is(caplens, ref.frames.reduce((a, f) => a + f.caplen, 0));
+});
+
+test('recycle(): buffers are reused, frames stay identical, detached batches are ignored', async () => {
+  const path = join(CORPUS, 'files/pcapplusplus/example.pcap');
+  const ref = await readAll(path, { chunkSize: 65536 });
+  const reader = await openCapture(path, { chunkSize: 65536 });
+  const seen = new Set<ArrayBufferLike>();
+  let reused = 0;
+  let k = 0;
+  const caplens: number[] = [];
+  for (let b = await reader.next(); b !== null; b = await reader.next()) {
+    if (seen.has(b.data.buffer)) reused++;
+    seen.add(b.data.buffer);
+    for (let i = 0; i < b.count; i++) caplens.push(b.meta[i * META_STRIDE + M_CAPLEN]);
+    if (k++ % 5 === 4) structuredClone(b.data.buffer, { transfer: [b.data.buffer as ArrayBuffer] }); // sent to a worker
+    reader.recycle(b);
+    reader.recycle(b); // twice: no double reuse
+  }
+  await reader.close();
+  assert.equal(caplens, ref.frames.map((f) => f.caplen));
+  assert.ok(ref.batchSizes.length > 20, 'many batches');
+  assert.ok(reused > ref.batchSizes.length / 2, `buffers reused (${reused} of ${ref.batchSizes.length})`);
+  // Only transferred buffers need replacing: two in use (returned + read-ahead) plus one per transfer.
+  const transferred = Math.floor(k / 5);
+  assert.ok(seen.size <= transferred + 3, `distinct chunk buffers ${seen.size}, transferred ${transferred}`);
 });
 
 test('close() in the middle of a file (read-ahead in flight) and twice', async () => {

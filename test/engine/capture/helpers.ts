@@ -10,7 +10,9 @@ import {
 } from '../../../engine/capture/batch.js';
 import { KwireError } from '../../../engine/errors.js';
 
-export const CORPUS = '/work/shared/pcaps';
+import { SHARED_PCAPS } from '../../helpers/paths.js';
+
+export const CORPUS = SHARED_PCAPS;
 
 export interface Frame {
   sec: number;
