@@ -1,11 +1,21 @@
 // Child process for the benchmark: runs one offline inspection (default alert ports, stats) to
 // /dev/null and prints packets, elapsed ms and peak RSS as JSON. Usage: inspect-rss.ts FILE
 
+import { readFileSync } from 'node:fs';
 import { DecoderConfig } from '../../../decoders/packet.js';
 import { DEFAULT_ALERT_PORTS } from '../../../engine/cli/inspect-command.js';
 import { runInspect } from '../../../engine/pipeline/inspect.js';
 import { parsePortList } from '../../../rules/builtin/port-alert.js';
 import { C_PKTS } from '../../../decoders/counters.js';
+
+/**
+ * Peak RSS of this process image: VmHWM, which exec resets (getrusage's maxRSS keeps the high-water
+ * mark of the forking parent's copy, so a child of a big parent would report the parent's size).
+ */
+function peakRssMB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
 
 const file = process.argv[2];
 const r = await runInspect({
@@ -15,5 +25,5 @@ const r = await runInspect({
 if (r.inputError) throw r.inputError;
 process.stdout.write(JSON.stringify({
   packets: r.stats.counters[C_PKTS], elapsedMs: r.stats.elapsedMs, alerts: r.stats.alerts,
-  maxRssMB: process.resourceUsage().maxRSS / 1024,
+  maxRssMB: peakRssMB(),
 }) + '\n');
