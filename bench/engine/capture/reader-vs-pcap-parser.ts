@@ -2,10 +2,10 @@
 // classic pcap, optionally concatenated N times and snapped to small frames (a pcapng input is repeated
 // as N sections and read by kwire only: pcap-parser has no pcapng). Not a unit test (no .test.ts
 // suffix): run it by hand, e.g.
-//   node --import tsx test/engine/capture/reader-throughput.ts \
-//     /work/shared/pcaps/files/pcapplusplus/example.pcap --repeat 50
-//   node --import tsx test/engine/capture/reader-throughput.ts \
-//     /work/shared/pcaps/files/mercury/mdns_capture.pcap --repeat 300 --snap 64
+//   node --import tsx bench/engine/capture/reader-vs-pcap-parser.ts \
+//     ../shared/pcaps/files/pcapplusplus/example.pcap --repeat 50
+//   node --import tsx bench/engine/capture/reader-vs-pcap-parser.ts \
+//     ../shared/pcaps/files/mercury/mdns_capture.pcap --repeat 300 --snap 64
 // The concatenation goes to the OS temp dir and is deleted at the end.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
