@@ -6,7 +6,7 @@ import {
   EV_IPV4_PKT_TOO_SMALL, EV_IPV4_TRUNC_PKT, EV_IPV4_WRONG_IP_VERSION,
 } from './events.js';
 import { decodeIpProto } from './ip-proto.js';
-import { S_OK, type Packet, type Status } from './packet.js';
+import { S_INVALID, S_OK, type Packet, type Status } from './packet.js';
 
 export const IPV4_HEADER_LEN = 20;
 
@@ -28,12 +28,8 @@ export function decodeIpv4(bytes: Uint8Array, offset: number, length: number, pk
   if (total === 0) total = length > hlen ? length : hlen;
   if (total < hlen) return pkt.invalid(EV_IPV4_IPLEN_SMALLER_THAN_HLEN);
   if (length < hlen) return pkt.short(EV_IPV4_PKT_TOO_SMALL);
-  let avail = total;
-  if (total > length) {
-    if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_IPV4_TRUNC_PKT);
-    pkt.markTruncated();
-    avail = length;
-  }
+  const avail = pkt.clip(total, length, EV_IPV4_TRUNC_PKT);
+  if (avail < 0) return S_INVALID;
 
   pkt.counters[C_IPV4]++;
   pkt.resetTransport();

@@ -7,7 +7,7 @@ import {
   EV_IPV6_WRONG_IP_VERSION,
 } from './events.js';
 import { decodeIpProto } from './ip-proto.js';
-import { S_OK, type Packet, type Status } from './packet.js';
+import { S_INVALID, S_OK, type Packet, type Status } from './packet.js';
 
 export const IPV6_HEADER_LEN = 40;
 /** More extension headers than this in one packet is an event (RFC 8200 §4.1 order allows ~8). */
@@ -27,12 +27,9 @@ export function decodeIpv6(bytes: Uint8Array, offset: number, length: number, pk
   const plen = (bytes[offset + 4] << 8) | bytes[offset + 5];
   // Payload length 0 is a jumbogram (RFC 2675) or a segmentation-offload capture: take what was
   // captured. Not with next header 59: that is an empty packet (a Teredo bubble, say) plus padding.
-  let avail = plen === 0 && bytes[offset + 6] !== NH_NONE ? length : IPV6_HEADER_LEN + plen;
-  if (avail > length) {
-    if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_IPV6_TRUNC_PKT);
-    pkt.markTruncated();
-    avail = length;
-  }
+  const claimed = plen === 0 && bytes[offset + 6] !== NH_NONE ? length : IPV6_HEADER_LEN + plen;
+  const avail = pkt.clip(claimed, length, EV_IPV6_TRUNC_PKT);
+  if (avail < 0) return S_INVALID;
 
   pkt.counters[C_IPV6]++;
   pkt.resetTransport();

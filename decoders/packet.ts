@@ -212,6 +212,21 @@ export class Packet {
     return this.invalid(eventId);
   }
 
+  /**
+   * A header claims `claimed` bytes where `length` were captured: the length to decode. Beyond the
+   * capture, a snap-length cut decodes what is there (`decoder.truncated`); an uncut frame that
+   * claims more than it has counts `eventId` and gives -1.
+   */
+  clip(claimed: number, length: number, eventId: number): number {
+    if (claimed <= length) return claimed;
+    if (this.capLen >= this.origLen) {
+      this.invalid(eventId);
+      return -1;
+    }
+    this.markTruncated();
+    return length;
+  }
+
   /** A layer found the frame cut by the snap length: count `decoder.truncated` once per frame. */
   markTruncated(): void {
     if (this.truncated) return;

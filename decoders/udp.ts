@@ -5,7 +5,7 @@ import { EV_UDP_HLEN_INVALID, EV_UDP_HLEN_TOO_SMALL, EV_UDP_PKT_TOO_SMALL } from
 import { decodeGeneve } from './geneve.js';
 import { decodeTeredo } from './teredo.js';
 import { decodeVxlan } from './vxlan.js';
-import { S_OK, UDP_TUNNEL_GENEVE, UDP_TUNNEL_TEREDO, UDP_TUNNEL_VXLAN, type Packet, type Status } from './packet.js';
+import { S_INVALID, S_OK, UDP_TUNNEL_GENEVE, UDP_TUNNEL_TEREDO, UDP_TUNNEL_VXLAN, type Packet, type Status } from './packet.js';
 
 export const UDP_HEADER_LEN = 8;
 
@@ -13,14 +13,9 @@ export function decodeUdp(bytes: Uint8Array, offset: number, length: number, pkt
   if (length < UDP_HEADER_LEN) return pkt.short(EV_UDP_PKT_TOO_SMALL);
   const ulen = (bytes[offset + 4] << 8) | bytes[offset + 5];
   if (ulen < UDP_HEADER_LEN) return pkt.invalid(EV_UDP_HLEN_TOO_SMALL);
-  let end = ulen;
-  if (pkt.isFragment) {
-    end = length; // first fragment: the datagram continues in later fragments
-  } else if (ulen > length) {
-    if (pkt.capLen >= pkt.origLen) return pkt.invalid(EV_UDP_HLEN_INVALID);
-    pkt.markTruncated();
-    end = length;
-  }
+  // A first fragment: the datagram continues in later fragments.
+  const end = pkt.isFragment ? length : pkt.clip(ulen, length, EV_UDP_HLEN_INVALID);
+  if (end < 0) return S_INVALID;
 
   pkt.counters[C_UDP]++;
   pkt.l4Offset = offset;
