@@ -27,6 +27,8 @@ export const APP_EVENT_NAMES = [
   'tls.handshake_too_large',
   'tls.invalid_sni',
   'tls.invalid_alpn',
+  'tls.duplicate_extension',
+  'tls.too_many_values',
   // QUIC (decoders/quic-*.ts, engine/reassembly/quic-crypto.ts)
   'quic.invalid_header',
   'quic.unsupported_version',
