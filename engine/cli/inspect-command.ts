@@ -5,6 +5,8 @@ import { DecoderConfig } from '../../decoders/packet.js';
 import { parsePortList } from '../../rules/builtin/port-alert.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
+import { FlowConfig } from '../flow/flow-config.js';
+import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
 import { summaryText } from '../output/stats-record.js';
 
 export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
@@ -16,17 +18,20 @@ export const INSPECT_HELP = `kwire inspect <capture|-> [options]
 
   --out FILE|-          write EVE NDJSON to FILE ('-' = stdout). Without --out: readable alert
                         lines on a terminal, EVE NDJSON when stdout is a pipe or file
-  --events LIST         record types to emit: alert,stats (default: alert)
+  --events LIST         record types to emit: alert, flow, tls, quic, dns, http, stats, or
+                        'all' (default: alert)
   --alert-ports LIST    built-in port rule: alert on TCP SYN / UDP to these ports
                         (default ${DEFAULT_ALERT_PORTS}; 'none' disables)
   --vxlan-ports LIST    UDP ports decoded as VXLAN (default 4789,8472)
   --geneve-ports LIST   UDP ports decoded as Geneve (default 6081)
   --max-tunnel-depth N  nested tunnels decapsulated (default 4)
+  --max-flows N         flows tracked at once; the least recently seen is evicted (default 65536)
+  --stream-depth BYTES  bytes of each TCP direction reassembled for the app layer (default 32768)
   --quiet               no summary on stderr
   Exit codes: 0 ok, 1 bad input or failed output, 2 usage.
 `;
 
-const KNOWN_EVENTS = new Set(['alert', 'stats']);
+const KNOWN_EVENTS = new Set(['alert', 'stats', 'flow', 'tls', 'quic', 'dns', 'http']);
 
 function usage(msg: string): number {
   process.stderr.write(`kwire inspect: ${msg}\n${INSPECT_HELP}`);
@@ -53,6 +58,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
         'vxlan-ports': { type: 'string', default: '4789,8472' },
         'geneve-ports': { type: 'string', default: '6081' },
         'max-tunnel-depth': { type: 'string', default: '4' },
+        'max-flows': { type: 'string', default: '65536' },
+        'stream-depth': { type: 'string', default: '32768' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -67,10 +74,15 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   }
   if (parsed.positionals.length !== 1) return usage('expected exactly one capture file (or - for stdin)');
   const input = parsed.positionals[0];
-  const events = new Set(v.events.split(',').map((s) => s.trim()).filter(Boolean));
+  const list = v.events.split(',').map((s) => s.trim()).filter(Boolean);
+  const events = new Set(list.includes('all') ? [...KNOWN_EVENTS] : list);
   for (const e of events) if (!KNOWN_EVENTS.has(e)) return usage(`unknown event type "${e}" in --events (known: alert, stats)`);
   const depth = Number(v['max-tunnel-depth']);
   if (!Number.isInteger(depth) || depth < 0 || depth > 16) return usage('--max-tunnel-depth must be an integer 0..16');
+  const maxFlows = Number(v['max-flows']);
+  if (!Number.isInteger(maxFlows) || maxFlows < 16 || maxFlows > 1 << 24) return usage('--max-flows must be an integer 16..16777216');
+  const streamDepth = Number(v['stream-depth']);
+  if (!Number.isInteger(streamDepth) || streamDepth < 0 || streamDepth > 1 << 24) return usage('--stream-depth must be an integer 0..16777216');
 
   let alertPorts: Uint8Array | null;
   let decoder: DecoderConfig;
@@ -87,7 +99,11 @@ export async function runInspectCommand(args: string[]): Promise<number> {
 
   const out = v.out ?? '-';
   const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
-  const result = await runInspect({ input, out, format, events, alertPorts, decoder, hashSeed: 0 });
+  const result = await runInspect({
+    input, out, format, events, alertPorts, decoder, hashSeed: 0,
+    flow: new FlowConfig({ maxFlows }),
+    reassembly: new ReassemblyConfig({ streamDepth }),
+  });
   if (!v.quiet) process.stderr.write(summaryText(result.stats));
   let code = EXIT_OK;
   for (const err of [result.inputError, result.outputError]) {

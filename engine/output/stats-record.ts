@@ -15,6 +15,8 @@ export interface RunStats {
   elapsedMs: number;
   /** Timestamp of the last frame, for the stats record. */
   lastTsSec: number;
+  /** Further stats sections (flow, tcp, defrag, app_layer), Suricata-named. */
+  sections?: Record<string, Record<string, unknown>>;
 }
 
 function linkTypeObject(lt: Float64Array): Record<string, number> {
@@ -43,6 +45,7 @@ export function eveStatsRecord(s: RunStats): string {
   const stats = {
     uptime: Math.round(s.elapsedMs / 1000),
     decoder,
+    ...s.sections,
     detect: { alert: s.alerts },
   };
   return `{"timestamp":"${eveTimestamp(s.lastTsSec, 0)}","event_type":"stats","stats":${JSON.stringify(stats)}}`;
@@ -67,5 +70,9 @@ export function summaryText(s: RunStats): string {
   const ev: string[] = [];
   EVENT_NAMES.forEach((name, i) => { if (s.events[i] > 0) ev.push(`${name} ${s.events[i]}`); });
   lines.push(ev.length ? `decode events: ${ev.join(', ')}` : 'decode events: none');
+  for (const [name, sec] of Object.entries(s.sections ?? {})) {
+    const parts = Object.entries(sec).filter(([, v]) => typeof v === 'number' && v !== 0).map(([k, v]) => `${k} ${v}`);
+    if (parts.length) lines.push(`${name}: ${parts.join(', ')}`);
+  }
   return lines.join('\n') + '\n';
 }

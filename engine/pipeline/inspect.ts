@@ -4,14 +4,11 @@
 import { basename } from 'node:path';
 import { M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE, M_TS_NSEC, M_TS_SEC } from '../capture/batch.js';
 import { openCapture, type CaptureReader } from '../capture/open.js';
-import { decodeFrame } from '../../decoders/frame.js';
-import { DecoderConfig, Packet } from '../../decoders/packet.js';
-import { PortAlertRule } from '../../rules/builtin/port-alert.js';
-import type { AlertRule } from '../../rules/alert-rule.js';
-import { flowId } from '../flow/hash.js';
-import { alertTextLine } from '../output/alert-text.js';
-import { eveHeader, type RecordOrigin } from '../output/eve-common.js';
+import { DecoderConfig } from '../../decoders/packet.js';
+import { FlowConfig } from '../flow/flow-config.js';
 import { LineSink } from '../output/sink.js';
+import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
+import { Inspector } from './inspector.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 
 export interface InspectOptions {
@@ -28,6 +25,8 @@ export interface InspectOptions {
   decoder: DecoderConfig;
   /** Seed of the flow hash (flow_id). */
   hashSeed: number;
+  flow?: FlowConfig;
+  reassembly?: ReassemblyConfig;
   chunkSize?: number;
 }
 
@@ -42,26 +41,19 @@ export interface InspectResult {
 /** Run one offline inspection to the end of input (or the first input fault). */
 export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   const started = performance.now();
-  const pkt = new Packet(opts.decoder);
   const linkTypes = new Float64Array(65536);
   const sink = LineSink.open(opts.out);
-  const portRule = opts.alertPorts && opts.events.has('alert') ? new PortAlertRule(opts.alertPorts) : null;
-  const eve = opts.format === 'eve';
-  const origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0 };
-  let alerts = 0;
+  const insp = new Inspector({
+    decoder: opts.decoder,
+    flow: opts.flow ?? new FlowConfig({ hashSeed: opts.hashSeed }),
+    reassembly: opts.reassembly ?? new ReassemblyConfig(),
+    events: opts.events,
+    format: opts.format,
+    alertPorts: opts.alertPorts,
+  }, (line) => sink.write(line));
   let lastTsSec = 0;
   let inputError: Error | null = null;
   let reader: CaptureReader | null = null;
-
-  const emitAlert = (rule: AlertRule, frame: number, meta: Uint32Array, m: number, names: string[]): void => {
-    alerts++;
-    origin.tsSec = meta[m + M_TS_SEC];
-    origin.tsNsec = meta[m + M_TS_NSEC];
-    origin.pcapCnt = frame;
-    origin.iface = names[meta[m + M_IFACE]] ?? '';
-    origin.flowId = flowId(pkt, opts.hashSeed);
-    sink.write(eve ? eveHeader('alert', origin, pkt) + rule.eveAlert + '}' : alertTextLine(origin, pkt, rule));
-  };
 
   try {
     reader = await openCapture(opts.input, opts.chunkSize === undefined ? undefined : { chunkSize: opts.chunkSize });
@@ -74,12 +66,8 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
         const m = i * META_STRIDE;
         const lt = meta[m + M_LINKTYPE];
         linkTypes[lt & 0xffff]++;
-        pkt.reset(data, meta[m + M_OFFSET], meta[m + M_CAPLEN], meta[m + M_ORIGLEN], lt);
-        const status = decodeFrame(pkt);
-        if (portRule !== null) {
-          const rule = portRule.match(pkt, status);
-          if (rule !== null) emitAlert(rule, firstFrame + i, meta, m, names);
-        }
+        insp.frame(data, meta[m + M_OFFSET], meta[m + M_CAPLEN], meta[m + M_ORIGLEN], lt,
+          meta[m + M_TS_SEC], meta[m + M_TS_NSEC], firstFrame + i, names[meta[m + M_IFACE]] ?? '');
       }
       if (count > 0) lastTsSec = meta[(count - 1) * META_STRIDE + M_TS_SEC];
       reader.recycle(batch); // records were rendered as they were emitted: nothing points into it
@@ -91,16 +79,18 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   } finally {
     await reader?.close();
   }
+  insp.finish();
 
   const stats: RunStats = {
-    counters: pkt.counters,
-    events: pkt.events,
+    counters: insp.pkt.counters,
+    events: insp.pkt.events,
     linkTypes,
-    alerts,
+    alerts: insp.alerts,
     elapsedMs: performance.now() - started,
     lastTsSec,
+    sections: insp.statsSections(),
   };
-  if (opts.events.has('stats') && eve) sink.write(eveStatsRecord(stats));
+  if (opts.events.has('stats') && opts.format === 'eve') sink.write(eveStatsRecord(stats));
   let outputError: Error | null = null;
   try {
     await sink.close();

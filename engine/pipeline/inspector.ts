@@ -1,0 +1,122 @@
+// One thread's packet path: decode → IP defragmentation → built-in rule → flow table → app layer,
+// with records handed to an emitter. Offline it runs on the main thread; workers will each own one.
+
+import { decodeFrame } from '../../decoders/frame.js';
+import { DecoderConfig, Packet, S_OK, S_TRUNCATED } from '../../decoders/packet.js';
+import { PortAlertRule } from '../../rules/builtin/port-alert.js';
+import type { AlertRule } from '../../rules/alert-rule.js';
+import { FlowConfig } from '../flow/flow-config.js';
+import { FlowTable } from '../flow/flow-table.js';
+import { alertTextLine } from '../output/alert-text.js';
+import { eveHeader, type RecordOrigin } from '../output/eve-common.js';
+import { eveFlowRecord } from '../output/eve-flow.js';
+import { IpDefrag } from '../reassembly/ip-defrag.js';
+import { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
+import { StreamStats } from '../reassembly/tcp-stream.js';
+import { AppLayer } from '../flow/app-layer.js';
+
+export interface InspectorOptions {
+  decoder: DecoderConfig;
+  flow: FlowConfig;
+  reassembly: ReassemblyConfig;
+  /** Record types to emit: alert, flow, tls, quic, dns, http. */
+  events: ReadonlySet<string>;
+  /** 'eve' NDJSON, or 'text' alert lines for a terminal. */
+  format: 'eve' | 'text';
+  /** Port bitmap of the built-in port rule, or null. */
+  alertPorts: Uint8Array | null;
+}
+
+/** Receives each output line (without newline). */
+export type Emit = (line: string) => void;
+
+export class Inspector {
+  readonly pkt: Packet;
+  readonly flows: FlowTable;
+  readonly defrag: IpDefrag;
+  readonly memory: ReassemblyMemory;
+  readonly streamStats = new StreamStats();
+  readonly app: AppLayer;
+  alerts = 0;
+  /** The record origin of the frame being processed (reused, never reallocated). */
+  readonly origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0 };
+  private readonly portRule: PortAlertRule | null;
+  private readonly eve: boolean;
+  private readonly flowEvents: boolean;
+
+  constructor(opts: InspectorOptions, private readonly emit: Emit) {
+    this.pkt = new Packet(opts.decoder);
+    this.memory = new ReassemblyMemory(opts.reassembly.memcap);
+    this.defrag = new IpDefrag(opts.reassembly, this.memory);
+    this.eve = opts.format === 'eve';
+    this.flowEvents = this.eve && opts.events.has('flow');
+    this.portRule = opts.alertPorts !== null && opts.events.has('alert') ? new PortAlertRule(opts.alertPorts) : null;
+    this.flows = new FlowTable(opts.flow, (slot, reason) => this.flowEnded(slot, reason));
+    this.app = new AppLayer(opts.events, this.eve, opts.reassembly, this.memory, this.streamStats, emit);
+  }
+
+  /** Process one captured frame; `bytes` stays valid only during the call. */
+  frame(bytes: Uint8Array, offset: number, capLen: number, origLen: number, linkType: number,
+    tsSec: number, tsNsec: number, pcapCnt: number, iface: string): void {
+    const pkt = this.pkt;
+    pkt.reset(bytes, offset, capLen, origLen, linkType);
+    let status = decodeFrame(pkt);
+    const o = this.origin;
+    o.tsSec = tsSec;
+    o.tsNsec = tsNsec;
+    o.pcapCnt = pcapCnt;
+    o.iface = iface;
+    const nowUs = tsSec * 1e6 + Math.floor(tsNsec / 1000);
+    if (pkt.isFragment && pkt.ipVersion !== 0) {
+      const r = this.defrag.fragment(pkt, nowUs);
+      if (r === -1) return;
+      status = r;
+    }
+    if (pkt.ipVersion === 0 || (status !== S_OK && status !== S_TRUNCATED)) return;
+    const flows = this.flows;
+    const slot = flows.track(pkt, nowUs, pkt.origLen);
+    o.flowId = flows.flowId[slot];
+    if (this.portRule !== null) {
+      const rule = this.portRule.match(pkt, status);
+      if (rule !== null) this.alert(rule, slot);
+    }
+    if (pkt.payloadLength > 0 || pkt.ipProto === 6) this.app.packet(pkt, flows, slot, flows.direction, o);
+  }
+
+  /** End of input: flush every flow and drop incomplete fragments. */
+  finish(): void {
+    this.flows.flushAll();
+    this.defrag.flush();
+  }
+
+  /** Suricata-named stats sections of this thread. */
+  statsSections(): Record<string, Record<string, unknown>> {
+    const f = this.flows;
+    const t = this.streamStats;
+    const d = this.defrag.stats;
+    return {
+      flow: { created: f.created, timed_out: f.timedOut, evicted: f.evicted, shutdown: f.shutdown, active: f.active },
+      tcp: {
+        segments: t.segments, midstream: t.midstream, ooo: t.ooo, ooo_dropped: t.oooDropped,
+        retransmissions: t.retransmissions, overlap_diff_data: t.overlapConflicts, depth_reached: t.depthReached,
+      },
+      defrag: {
+        fragments: d.fragments, reassembled: d.reassembled, timeouts: d.timeouts, trackers_dropped: d.trackersDropped,
+        overlap_conflicts: d.overlapConflicts, invalid: d.invalid,
+      },
+      memory: { reassembly_peak: this.memory.peak, reassembly_refused: this.memory.refused },
+      app_layer: this.app.stats(),
+    };
+  }
+
+  private alert(rule: AlertRule, slot: number): void {
+    this.alerts++;
+    this.flows.alerted[slot] = 1;
+    this.emit(this.eve ? eveHeader('alert', this.origin, this.pkt) + rule.eveAlert + '}' : alertTextLine(this.origin, this.pkt, rule));
+  }
+
+  private flowEnded(slot: number, reason: number): void {
+    const app = this.app.flowEnded(this.flows, slot);
+    if (this.flowEvents) this.emit(eveFlowRecord(this.flows, slot, reason, app));
+  }
+}
