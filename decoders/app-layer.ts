@@ -36,6 +36,7 @@ export const APP_EVENT_NAMES = [
   'quic.invalid_frame',
   'quic.crypto_overlap_conflict',
   'quic.crypto_too_large',
+  'quic.crypto_too_fragmented',
   // DNS (decoders/dns.ts)
   'dns.malformed',
   'dns.name_too_long',
