@@ -11,7 +11,7 @@ import { openCapture } from '../../engine/capture/open.js';
 import { META_STRIDE } from '../../engine/capture/batch.js';
 import { decodeFrame } from '../../decoders/frame.js';
 import { Packet } from '../../decoders/packet.js';
-import { APP_DONE, APP_EVENT_NAMES } from '../../decoders/app-layer.js';
+import { APP_DONE, APP_EVENT_NAMES, APP_NEED_MORE } from '../../decoders/app-layer.js';
 import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { ServerHello, parseServerHello } from '../../decoders/tls-server-hello.js';
@@ -129,6 +129,22 @@ async function parseAll(): Promise<Parsed[]> {
   return out;
 }
 
+/** Independent of tls-record.ts: the stream offset just past the handshake message's last byte. */
+function messageEnd(stream: Uint8Array, msgLength: number): number {
+  let pos = 0;
+  let got = 0;
+  while (pos + 5 <= stream.length) {
+    const len = (stream[pos + 3] << 8) | stream[pos + 4];
+    pos += 5;
+    if (stream[pos - 5] === 22) {
+      if (got + len >= msgLength) return pos + (msgLength - got);
+      got += len;
+    }
+    pos += len;
+  }
+  return -1;
+}
+
 let parsedCache: Promise<Parsed[]> | undefined;
 const parsed = () => (parsedCache ??= parseAll());
 
@@ -142,7 +158,7 @@ test('sni_truth.tsv: every TCP ClientHello is assembled and parses (APP_DONE)', 
   const bad = all.filter((p) => p.error !== '').map((p) => `${label(p)}: ${p.error}`);
   assert.equal(bad, []);
   const multi = all.filter((p) => p.row.segments > 1).length;
-  assert.is(multi, 48, 'multi-segment rows (joined by sequence number)');
+  assert.is(multi, 47, 'multi-segment rows (joined by sequence number)');
 });
 
 test('sni_truth.tsv: SNI of every TCP ClientHello equals tshark\'s', async () => {
@@ -177,4 +193,27 @@ test('sni_truth.tsv: JA3 of every TCP ClientHello equals tshark\'s', async () =>
   assert.equal(miss, []);
   assert.ok(n >= 1015, `JA3 rows: ${n}`);
 });
+test('sni_truth.tsv: every TCP ClientHello stream fed one byte at a time: APP_NEED_MORE, then APP_DONE at the message end, same message', async () => {
+  const bad: string[] = [];
+  const scratch = new TlsHandshakeScratch();
+  for (const p of await parsed()) {
+    if (p.error !== '') continue;
+    const whole = new TlsHandshakeScratch();
+    tlsClientStream(p.stream, 0, p.stream.length, whole);
+    const want = Buffer.from(whole.msgBytes.subarray(whole.msgOffset, whole.msgOffset + whole.msgLength)).toString('hex');
+    scratch.reset();
+    let doneAt = -1;
+    for (let n = 0; n <= p.stream.length && doneAt < 0; n++) {
+      const s = tlsClientStream(p.stream, 0, n, scratch);
+      if (s === APP_DONE) doneAt = n;
+      else if (s !== APP_NEED_MORE) { bad.push(`${label(p)}: prefix ${n}: status ${s}`); break; }
+    }
+    const got = Buffer.from(scratch.msgBytes.subarray(scratch.msgOffset, scratch.msgOffset + scratch.msgLength)).toString('hex');
+    if (doneAt < 0 || got !== want) bad.push(`${label(p)}: done at ${doneAt}, same message ${got === want}`);
+    const end = messageEnd(p.stream, whole.msgLength);
+    if (doneAt !== end) bad.push(`${label(p)}: done at ${doneAt}, the message ends at ${end}`);
+  }
+  assert.equal(bad, []);
+});
+
 test.run();
