@@ -1,0 +1,239 @@
+// QUIC client Initial packets → the TLS ClientHello (RFC 9000 §17.2.2, §12.2 coalescing; RFC 9001 §5;
+// RFC 9369 for v2): one UDP payload from the client per call, CRYPTO frames reassembled per flow.
+
+import {
+  APP_DONE, APP_INVALID, APP_NEED_MORE, APP_NOT_THIS, appEventId, type AppStatus,
+} from './app-layer.js';
+import { DIALECT_GQUIC, DIALECT_IETF, FRAMES_INVALID, FRAMES_OK, FrameWalk, walkInitialFrames } from './quic-frames.js';
+import {
+  HDR_CUT, HDR_INVALID, HDR_SHORT, HDR_VERSION, LT_INITIAL, QV_T050, QV_T051, QuicLongHeader, parseLongHeader,
+} from './quic-header.js';
+import { QuicInitialKeys, QuicPlaintext, UNPROTECT_AUTH, UNPROTECT_OK, unprotectInitial } from './quic-initial-keys.js';
+import {
+  CRYPTO_COMPLETE, CRYPTO_CONFLICT, CRYPTO_TOO_FRAGMENTED, CRYPTO_TOO_LARGE, QuicCryptoAssembler,
+} from '../engine/reassembly/quic-crypto.js';
+
+export const EV_QUIC_INVALID_HEADER = appEventId('quic.invalid_header');
+export const EV_QUIC_UNSUPPORTED_VERSION = appEventId('quic.unsupported_version');
+export const EV_QUIC_DECRYPT_FAILED = appEventId('quic.decrypt_failed');
+export const EV_QUIC_INVALID_FRAME = appEventId('quic.invalid_frame');
+export const EV_QUIC_CRYPTO_OVERLAP_CONFLICT = appEventId('quic.crypto_overlap_conflict');
+export const EV_QUIC_CRYPTO_TOO_LARGE = appEventId('quic.crypto_too_large');
+export const EV_QUIC_CRYPTO_TOO_FRAGMENTED = appEventId('quic.crypto_too_fragmented');
+/** The first message of the client's CRYPTO stream is not a ClientHello (handshake type 1). */
+export const EV_TLS_INVALID_HANDSHAKE_MESSAGE = appEventId('tls.invalid_handshake_message');
+
+/** TLS HandshakeType client_hello (RFC 8446 §4). */
+const HS_CLIENT_HELLO = 1;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Per-flow QUIC state: the client's Initial keys (derived once per connection from its original
+ * DCID), the CRYPTO stream assembler, and after APP_DONE the reassembled ClientHello. One per QUIC
+ * flow (client → server direction), owned by the flow table entry; drop it when the flow ends or
+ * once the ClientHello was parsed. About 1 KiB plus the assembler's buffer (none when the
+ * ClientHello came in one CRYPTO frame, else up to QUIC_CRYPTO_MAX_BYTES).
+ */
+export class QuicConnState {
+  keys = new QuicInitialKeys();
+  /** Second key slot, for trying a new DCID (Retry, a new connection on the same 5-tuple) without losing the first. */
+  private spare: QuicInitialKeys | null = null;
+  readonly crypto: QuicCryptoAssembler;
+  /** App-layer event id (APP_EVENT_NAMES) explaining the last APP_INVALID, else -1. */
+  event = -1;
+  /** Version of the last Initial packet opened (0 before). */
+  version = 0;
+  /** Largest Initial packet number opened with the current keys (-1 before). */
+  largestPn = -1;
+  /** Initial packets opened on this flow. */
+  initialPackets = 0;
+  /** Packets skipped because the capture's snap length cut them (they cannot be decrypted). */
+  truncatedPackets = 0;
+  /** The last call returned APP_DONE; the next call starts collecting a new ClientHello. */
+  done = false;
+  /**
+   * After APP_DONE: the ClientHello handshake message (type byte 1, 24-bit length, body) is
+   * chBytes[chOffset, chOffset + chLength). Pass these to parseClientHello(). A view of memory this
+   * state owns (never the capture buffer): valid until the next quicInitial() call on this state.
+   */
+  chBytes: Uint8Array = EMPTY;
+  chOffset = 0;
+  chLength = 0;
+
+  constructor(maxCryptoBytes?: number) {
+    this.crypto = new QuicCryptoAssembler(maxCryptoBytes);
+  }
+
+  /** Forget everything (keys included), e.g. to reuse the object for another flow. */
+  reset(): void {
+    this.keys.clear();
+    this.crypto.reset();
+    this.event = -1;
+    this.version = 0;
+    this.largestPn = -1;
+    this.initialPackets = 0;
+    this.truncatedPackets = 0;
+    this.done = false;
+    this.clearClientHello();
+  }
+
+  /** Has an Initial packet of this flow been opened? */
+  get started(): boolean {
+    return this.initialPackets > 0;
+  }
+
+  private clearClientHello(): void {
+    this.chBytes = EMPTY;
+    this.chOffset = 0;
+    this.chLength = 0;
+  }
+
+  /** Start collecting a fresh ClientHello (after APP_DONE, or a new connection on the flow). */
+  restartStream(): void {
+    this.crypto.reset();
+    this.done = false;
+    this.clearClientHello();
+  }
+
+  /** Swap in the spare key slot (after it opened a packet under a new DCID or version). */
+  useSpareKeys(): void {
+    const old = this.keys;
+    this.keys = this.spare as QuicInitialKeys;
+    this.spare = old;
+    this.largestPn = -1;
+  }
+
+  spareKeys(): QuicInitialKeys {
+    if (this.spare === null) this.spare = new QuicInitialKeys();
+    return this.spare;
+  }
+}
+
+// Per-thread scratch (each worker thread has its own module instance): overwritten by every call.
+const hdr = new QuicLongHeader();
+const plain = new QuicPlaintext();
+const walk = new FrameWalk();
+
+function invalid(state: QuicConnState, event: number): AppStatus {
+  state.event = event;
+  return APP_INVALID;
+}
+
+/**
+ * One UDP payload bytes[off, off + len) sent by the client of a QUIC flow. Walks the coalesced
+ * long-header packets (by their Length), opens every Initial (skips 0-RTT, Handshake, and a
+ * short-header packet ends the walk), feeds CRYPTO frames to state.crypto.
+ *   APP_DONE       the ClientHello is whole: state.chBytes/chOffset/chLength (parse it now).
+ *   APP_NEED_MORE  an Initial was opened (now or before) but the ClientHello is not whole yet.
+ *   APP_NOT_THIS   nothing here was a QUIC Initial we can open and none was before on this flow.
+ *   APP_INVALID    state.event says why (bad header, version, decryption, frame, CRYPTO stream).
+ * `truncated`: the frame was cut by the capture's snap length (pkt.truncated): a packet running past
+ * the captured bytes is then skipped (state.truncatedPackets) instead of being `quic.invalid_header`.
+ * `bytes` is only read during the call. Never throws. Allocates only inside node:crypto, once per
+ * Initial packet (one AES-GCM decipher, its plaintext, a 16-byte header-protection mask), plus key
+ * derivation once per connection.
+ */
+export function quicInitial(bytes: Uint8Array, off: number, len: number, state: QuicConnState, truncated = false): AppStatus {
+  state.event = -1;
+  if (state.done) state.restartStream();
+  const end = off + len;
+  let pos = off;
+  let opened = 0;
+  let firstDcidOffset = -1;
+  let firstDcidLength = 0;
+  while (pos < end) {
+    const st = parseLongHeader(bytes, pos, end, hdr);
+    if (st === HDR_SHORT) break;
+    const first = pos === off;
+    if (st === HDR_VERSION) {
+      // Version Negotiation (0) comes from servers; another version we cannot open.
+      if (!first || hdr.version === 0) break;
+      return invalid(state, EV_QUIC_UNSUPPORTED_VERSION);
+    }
+    if (st === HDR_INVALID) {
+      // A later packet that does not parse is padding or garbage after the last packet: ignore it.
+      if (!first) break;
+      return invalid(state, EV_QUIC_INVALID_HEADER);
+    }
+    if (st === HDR_CUT) {
+      if (truncated) { state.truncatedPackets++; break; }
+      if (!first) break;
+      return invalid(state, EV_QUIC_INVALID_HEADER);
+    }
+    if (first) {
+      firstDcidOffset = hdr.dcidOffset;
+      firstDcidLength = hdr.dcidLength;
+    } else if (!sameBytes(bytes, hdr.dcidOffset, hdr.dcidLength, firstDcidOffset, firstDcidLength)) {
+      break; // RFC 9000 §12.2: ignore coalesced packets with another DCID
+    }
+    if (hdr.type === LT_INITIAL) {
+      const ev = openInitial(bytes, state);
+      if (ev >= 0) return invalid(state, ev);
+      opened++;
+    }
+    pos = hdr.packetEnd;
+  }
+
+  if (opened === 0) return state.started ? APP_NEED_MORE : APP_NOT_THIS;
+  const c = state.crypto.check();
+  if (c === CRYPTO_TOO_LARGE) return invalid(state, EV_QUIC_CRYPTO_TOO_LARGE);
+  if (state.crypto.messageType >= 0 && state.crypto.messageType !== HS_CLIENT_HELLO) return invalid(state, EV_TLS_INVALID_HANDSHAKE_MESSAGE);
+  if (c !== CRYPTO_COMPLETE) return APP_NEED_MORE;
+  state.chBytes = state.crypto.bytes();
+  state.chOffset = state.crypto.byteOffset();
+  state.chLength = state.crypto.messageLength;
+  state.done = true;
+  return APP_DONE;
+}
+
+/** Open the Initial packet described by `hdr` and feed its frames; -1 on success, else an event id. */
+function openInitial(bytes: Uint8Array, state: QuicConnState): number {
+  const h = hdr;
+  let keys = state.keys;
+  let r: number;
+  if (!keys.ready) {
+    keys.derive(bytes, h.dcidOffset, h.dcidLength, h.version, h.profile);
+    r = unprotectInitial(bytes, h.offset, h.pnOffset, h.packetEnd, keys, state.largestPn, plain);
+  } else {
+    const same = keys.matches(bytes, h.dcidOffset, h.dcidLength, h.version);
+    // After the server answers, the client's Initials carry the server's CID but keep the original
+    // keys: try them first whenever the version is the same.
+    r = keys.version === h.version
+      ? unprotectInitial(bytes, h.offset, h.pnOffset, h.packetEnd, keys, state.largestPn, plain)
+      : UNPROTECT_AUTH;
+    if (r === UNPROTECT_AUTH && !same) {
+      // A new DCID or version: Retry, Version Negotiation, or a new connection on this 5-tuple.
+      const spare = state.spareKeys();
+      spare.derive(bytes, h.dcidOffset, h.dcidLength, h.version, h.profile);
+      r = unprotectInitial(bytes, h.offset, h.pnOffset, h.packetEnd, spare, -1, plain);
+      if (r === UNPROTECT_OK) {
+        state.useSpareKeys();
+        state.restartStream();
+        keys = state.keys;
+      }
+    }
+  }
+  if (r === UNPROTECT_AUTH) return EV_QUIC_DECRYPT_FAILED;
+  if (r !== UNPROTECT_OK) return EV_QUIC_INVALID_HEADER;
+  if (plain.packetNumber > state.largestPn) state.largestPn = plain.packetNumber;
+  state.version = h.version;
+  state.initialPackets++;
+
+  const dialect = h.profile === QV_T050 || h.profile === QV_T051 ? DIALECT_GQUIC : DIALECT_IETF;
+  const p = plain.plain;
+  const fr = walkInitialFrames(p, 0, p.length, dialect, state.crypto, walk);
+  if (fr === FRAMES_OK) return -1;
+  if (fr === FRAMES_INVALID) return EV_QUIC_INVALID_FRAME;
+  switch (walk.sinkCode) {
+    case CRYPTO_CONFLICT: return EV_QUIC_CRYPTO_OVERLAP_CONFLICT;
+    case CRYPTO_TOO_FRAGMENTED: return EV_QUIC_CRYPTO_TOO_FRAGMENTED;
+    case CRYPTO_TOO_LARGE:
+    default: return EV_QUIC_CRYPTO_TOO_LARGE;
+  }
+}
+
+function sameBytes(b: Uint8Array, x: number, xl: number, y: number, yl: number): boolean {
+  if (xl !== yl) return false;
+  for (let i = 0; i < xl; i++) if (b[x + i] !== b[y + i]) return false;
+  return true;
+}
