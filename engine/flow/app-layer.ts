@@ -1,37 +1,170 @@
-// The app-layer stage of a flow: picks the protocol parsers for each direction, feeds them
-// reassembled TCP bytes or UDP payloads, and emits tls/quic/dns/http records.
+// The app-layer stage of a flow: picks the protocol parser for each direction, feeds it the
+// reassembled first bytes of TCP directions or UDP payloads, and emits tls/quic/dns/http records.
+// Parser state that only lives while a message is parsed is per thread (one scratch each); what a
+// flow keeps between packets is its FlowApp (two TcpDirections at most).
 
+import { APP_DONE, APP_EVENT_COUNT, APP_EVENT_NAMES, APP_INVALID, APP_NEED_MORE, APP_NOT_THIS, type AppStatus } from '../../decoders/app-layer.js';
+import { DnsMessage, dnsTcpMessageLength, parseDns } from '../../decoders/dns.js';
 import type { Packet } from '../../decoders/packet.js';
+import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
+import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
+import { parseServerHello, ServerHello } from '../../decoders/tls-server-hello.js';
 import type { RecordOrigin } from '../output/eve-common.js';
+import { eveDnsObject, eveTlsObject } from '../output/eve-app.js';
+import { eveHeader } from '../output/eve-common.js';
 import type { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
-import type { StreamStats } from '../reassembly/tcp-stream.js';
-import type { FlowTable } from './flow-table.js';
+import { TcpDirection, type StreamConsumer, type StreamStats } from '../reassembly/tcp-stream.js';
+import { TO_SERVER, type FlowTable } from './flow-table.js';
 import type { Emit } from '../pipeline/inspector.js';
 
+export const APP_PROTO_NONE = 0;
+export const APP_PROTO_TLS = 1;
+export const APP_PROTO_QUIC = 2;
+export const APP_PROTO_DNS = 3;
+export const APP_PROTO_HTTP = 4;
+export const APP_PROTO_FAILED = 5;
 export const APP_PROTO_NAMES = ['', 'tls', 'quic', 'dns', 'http', 'failed'] as const;
 
-export class AppLayer {
+const DNS_PORT = 53;
+
+/** What a flow keeps between packets for the app layer. */
+class FlowApp {
+  readonly toServer = new TcpDirection();
+  readonly toClient = new TcpDirection();
+}
+
+/** Records emitted per protocol (stats.app_layer.tx). */
+class AppCounts {
+  tls = 0;
+  quic = 0;
+  dns = 0;
+  http = 0;
+}
+
+export class AppLayer implements StreamConsumer {
+  private readonly tlsScratch = new TlsHandshakeScratch();
+  private readonly ch = new ClientHello();
+  private readonly sh = new ServerHello();
+  private readonly dns = new DnsMessage();
+  readonly events = new Float64Array(APP_EVENT_COUNT);
+  readonly counts = new AppCounts();
+  private readonly want: { tls: boolean; dns: boolean; quic: boolean; http: boolean };
+
+  // The packet being processed (set by packet(); read by consume()).
+  private pkt!: Packet;
+  private flows!: FlowTable;
+  private slot = 0;
+  private dir = 0;
+  private origin!: RecordOrigin;
+
   constructor(
-    readonly events: ReadonlySet<string>,
+    events: ReadonlySet<string>,
     readonly eve: boolean,
     readonly cfg: ReassemblyConfig,
     readonly mem: ReassemblyMemory,
     readonly streamStats: StreamStats,
     readonly emit: Emit,
-  ) {}
+  ) {
+    this.want = { tls: eve && events.has('tls'), dns: eve && events.has('dns'), quic: eve && events.has('quic'), http: eve && events.has('http') };
+  }
 
   /** A packet of flow `slot` going `dir` (TO_SERVER/TO_CLIENT). */
   packet(pkt: Packet, flows: FlowTable, slot: number, dir: number, origin: RecordOrigin): void {
-    void pkt; void flows; void slot; void dir; void origin;
+    const proto = flows.appProto[slot];
+    if (proto === APP_PROTO_FAILED) return;
+    this.pkt = pkt;
+    this.flows = flows;
+    this.slot = slot;
+    this.dir = dir;
+    this.origin = origin;
+    if (pkt.ipProto === 17) {
+      if (pkt.srcPort === DNS_PORT || pkt.dstPort === DNS_PORT) this.dnsMessage(pkt.bytes, pkt.payloadOffset, pkt.payloadLength);
+      return;
+    }
+    if (pkt.ipProto !== 6) return;
+    let app = flows.ext[slot] as FlowApp | null;
+    if (app === null) {
+      if (pkt.payloadLength === 0 && (pkt.tcpFlags & 0x02) === 0) return; // nothing to reassemble yet
+      app = new FlowApp();
+      flows.ext[slot] = app;
+    }
+    const d = dir === TO_SERVER ? app.toServer : app.toClient;
+    d.segment(pkt, this, this.cfg, this.mem, this.streamStats);
   }
 
-  /** stats.app_layer: records per protocol and app-layer events. */
+  /** StreamConsumer: the contiguous first bytes of the current direction. */
+  consume(bytes: Uint8Array, offset: number, length: number): AppStatus {
+    const flows = this.flows;
+    const slot = this.slot;
+    const toServer = this.dir === TO_SERVER;
+    const pkt = this.pkt;
+    if (pkt.srcPort === DNS_PORT || pkt.dstPort === DNS_PORT) {
+      const n = dnsTcpMessageLength(bytes, offset, length);
+      if (n < 0) return length < 2 + 65535 ? APP_NEED_MORE : APP_NOT_THIS;
+      this.dnsMessage(bytes, offset + 2, n);
+      return APP_DONE;
+    }
+    if (bytes[offset] === 0x16) {
+      const s = this.tlsScratch;
+      s.reset();
+      const st = toServer ? tlsClientStream(bytes, offset, length, s) : tlsServerStream(bytes, offset, length, s);
+      if (st === APP_NEED_MORE) return st;
+      if (st !== APP_DONE) {
+        if (st === APP_INVALID && s.event >= 0) this.events[s.event]++;
+        return st;
+      }
+      if (toServer) {
+        const ch = this.ch;
+        const r = parseClientHello(s.msgBytes, s.msgOffset, s.msgLength, ch);
+        if (r !== APP_DONE) {
+          if (ch.event >= 0) this.events[ch.event]++;
+          return r;
+        }
+        flows.appProto[slot] = APP_PROTO_TLS;
+        this.counts.tls++;
+        if (this.want.tls) this.emit(eveHeader('tls', this.origin, pkt) + eveTlsObject(ch, 't') + '}');
+      } else {
+        const r = parseServerHello(s.msgBytes, s.msgOffset, s.msgLength, this.sh);
+        if (r !== APP_DONE && this.sh.event >= 0) this.events[this.sh.event]++;
+        if (r === APP_DONE && flows.appProto[slot] === APP_PROTO_NONE) flows.appProto[slot] = APP_PROTO_TLS;
+      }
+      return APP_DONE;
+    }
+    if (flows.appProto[slot] === APP_PROTO_NONE && toServer) flows.appProto[slot] = APP_PROTO_FAILED;
+    return APP_NOT_THIS;
+  }
+
+  private dnsMessage(bytes: Uint8Array, offset: number, length: number): void {
+    const msg = this.dns;
+    const r = parseDns(bytes, offset, length, msg);
+    if (r !== APP_DONE) {
+      if (r === APP_INVALID && msg.event >= 0) this.events[msg.event]++;
+      return;
+    }
+    this.flows.appProto[this.slot] = APP_PROTO_DNS;
+    this.counts.dns++;
+    if (this.want.dns) this.emit(eveHeader('dns', this.origin, this.pkt) + eveDnsObject(msg) + '}');
+  }
+
+  /** stats.app_layer: records per protocol and app-layer events (every event listed). */
   stats(): Record<string, unknown> {
-    return {};
+    const event: Record<string, Record<string, number>> = {};
+    APP_EVENT_NAMES.forEach((name, i) => {
+      const dot = name.indexOf('.');
+      (event[name.slice(0, dot)] ??= {})[name.slice(dot + 1)] = this.events[i];
+    });
+    return { tx: { ...this.counts }, event };
   }
 
-  /** The flow ends: release its app state; returns its app_proto name for the flow record. */
+  /** The flow ends: its app state goes with it; returns its app_proto name for the flow record. */
   flowEnded(flows: FlowTable, slot: number): string {
-    return APP_PROTO_NAMES[flows.appProto[slot]];
+    const app = flows.ext[slot] as FlowApp | null;
+    if (app !== null) {
+      app.toServer.finish(this.mem, this.streamStats, false);
+      app.toClient.finish(this.mem, this.streamStats, false);
+    }
+    const p = flows.appProto[slot];
+    return p === APP_PROTO_FAILED ? 'failed' : APP_PROTO_NAMES[p];
   }
 }
+

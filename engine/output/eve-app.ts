@@ -1,0 +1,84 @@
+// EVE objects of app-layer records (`"tls":{...}`, `"dns":{...}`), Suricata's field names, rendered
+// when a record is emitted (strings are made here, at the edge, never while parsing).
+
+import { DnsMessage, DNS_TYPE_A, DNS_TYPE_AAAA, DNS_TYPE_CNAME } from '../../decoders/dns.js';
+import { dnsAnswerData, dnsAnswerName, dnsQueryName, dnsTypeText } from '../../decoders/dns-text.js';
+import { ja3Hash, ja3String } from '../../decoders/ja3.js';
+import { ja4, ja4ClientVersion, type Ja4Transport } from '../../decoders/ja4.js';
+import type { ClientHello } from '../../decoders/tls-client-hello.js';
+
+const latin1 = new TextDecoder('latin1');
+
+function text(bytes: Uint8Array, offset: number, length: number): string {
+  return latin1.decode(bytes.subarray(offset, offset + length));
+}
+
+/** "TLS 1.3", "TLS 1.2", ..., "SSLv3", else the hex value. */
+export function tlsVersionName(v: number): string {
+  switch (v) {
+    case 0x0304: return 'TLS 1.3';
+    case 0x0303: return 'TLS 1.2';
+    case 0x0302: return 'TLS 1.1';
+    case 0x0301: return 'TLS 1.0';
+    case 0x0300: return 'SSLv3';
+    case 0x0002: return 'SSLv2';
+    default: return `0x${v.toString(16).padStart(4, '0')}`;
+  }
+}
+
+/** The client's ALPN values as text. */
+export function clientAlpns(ch: ClientHello): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ch.alpnCount; i++) out.push(text(ch.bytes, ch.alpnOffsets[i], ch.alpnLengths[i]));
+  return out;
+}
+
+export function clientSni(ch: ClientHello): string {
+  return ch.sniPresent ? text(ch.bytes, ch.sniOffset, ch.sniLength) : '';
+}
+
+/** `"tls":{...}` (or `"quic":{...}` with transport 'q') for a parsed ClientHello. */
+export function eveTlsObject(ch: ClientHello, transport: Ja4Transport): string {
+  const o: Record<string, unknown> = {};
+  if (ch.sniPresent) o.sni = clientSni(ch);
+  o.version = tlsVersionName(ja4ClientVersion(ch));
+  o.ja3 = { hash: ja3Hash(ch), string: ja3String(ch) };
+  o.ja4 = ja4(ch, transport);
+  if (ch.alpnCount > 0) o.client_alpns = clientAlpns(ch);
+  if (ch.echPresent) o.ech = true;
+  return `"${transport === 'q' ? 'quic' : 'tls'}":${JSON.stringify(o)}`;
+}
+
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
+
+/** `"dns":{...}` in Suricata's version 2 layout: a query, or an answer with its records. */
+export function eveDnsObject(msg: DnsMessage): string {
+  const o: Record<string, unknown> = { version: 2, type: msg.qr ? 'answer' : 'query', id: msg.id };
+  if (msg.qr) {
+    o.flags = msg.flags.toString(16).padStart(4, '0');
+    o.qr = true;
+    if (msg.aa) o.aa = true;
+    if (msg.tc) o.tc = true;
+    if (msg.rd) o.rd = true;
+    if (msg.ra) o.ra = true;
+    o.opcode = msg.opcode;
+  }
+  if (msg.hasQuestion) {
+    o.rrname = dnsQueryName(msg);
+    o.rrtype = dnsTypeText(msg.qtype);
+  }
+  if (msg.qr) {
+    o.rcode = RCODES[msg.rcode] ?? String(msg.rcode);
+    const answers: Record<string, unknown>[] = [];
+    for (let i = 0; i < msg.answerCount; i++) {
+      const t = msg.ansType[i];
+      const a: Record<string, unknown> = { rrname: dnsAnswerName(msg, i), rrtype: dnsTypeText(t), ttl: msg.ansTtl[i] };
+      if (t === DNS_TYPE_A || t === DNS_TYPE_AAAA || t === DNS_TYPE_CNAME) a.rdata = dnsAnswerData(msg, i);
+      answers.push(a);
+    }
+    if (answers.length > 0) o.answers = answers;
+  } else {
+    o.opcode = msg.opcode;
+  }
+  return `"dns":${JSON.stringify(o)}`;
+}
