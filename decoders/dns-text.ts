@@ -17,7 +17,7 @@ function hex(n: number, width: number): string {
  * `<Root>` for the root; printable ASCII as is (backslash and '.' too); \a \b \t \n \v \f \r and
  * other controls as octal `\ooo`; UTF-8 sequences decoded (overlong forms accepted, as Wireshark
  * does), non-printable code points as `\uXXXX`; a byte that starts no valid sequence, a cut sequence,
- * a surrogate or a code point past U+10FFFF as one U+FFFD.
+ * a surrogate or a code point past U+10FFFF (5- and 6-byte forms included) as one U+FFFD.
  */
 export function dnsNameText(bytes: Uint8Array, start: number, length: number): string {
   if (length === 0) return '<Root>';
@@ -31,11 +31,12 @@ export function dnsNameText(bytes: Uint8Array, start: number, length: number): s
       else s += C_ESCAPES[c] ?? '\\' + c.toString(8).padStart(3, '0');
       continue;
     }
-    const need = c >= 0xf0 && c < 0xf8 ? 3 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xc0 && c < 0xe0 ? 1 : 0;
-    let cp = need === 3 ? c & 0x07 : need === 2 ? c & 0x0f : c & 0x1f;
+    // Continuation bytes a lead byte announces (5- and 6-byte forms of RFC 2279 are consumed whole).
+    const need = c < 0xc0 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : c < 0xf8 ? 3 : c < 0xfc ? 4 : c < 0xfe ? 5 : 0;
+    let cp = c & (0x7f >> need);
     let k = 0;
     p++;
-    while (k < need && p < end && (bytes[p] & 0xc0) === 0x80) { cp = (cp << 6) | (bytes[p] & 0x3f); p++; k++; }
+    while (k < need && p < end && (bytes[p] & 0xc0) === 0x80) { cp = cp * 64 + (bytes[p] & 0x3f); p++; k++; }
     if (need === 0 || k < need || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) { s += '\ufffd'; continue; }
     const ch = String.fromCodePoint(cp);
     if (NOT_PRINTABLE.test(ch)) s += cp < 0x10000 ? '\\u' + hex(cp, 4) : '\\U' + hex(cp, 8);
