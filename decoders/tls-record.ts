@@ -34,8 +34,10 @@ const EV_TOO_LARGE = appEventId('tls.handshake_too_large');
  *              record header    handshake fragment       next record      next fragment
  *   buf:     | 01 LL LL LL  hello ...  rest of hello |   (only when the hello spans records)
  *
- * Lifetime: when the whole message sat in the first record, `msgBytes` is the caller's stream
- * buffer (no copy; valid as long as that buffer is); otherwise it is `buf`, valid until `reset()`.
+ * Lifetime: when the whole message sat in one record that arrived in one call, `msgBytes` is the
+ * caller's stream buffer (no copy; valid as long as that buffer is); otherwise it is `buf`, valid
+ * until `reset()`. The 64 KiB bound applies to what is copied (a single record is at most 18 KiB).
+ * A caller that keeps the ClientHello past the stream buffer's life copies the message first.
  */
 export class TlsHandshakeScratch {
   /** Concatenated handshake fragments, bounded: a longer message is `tls.handshake_too_large`. */
@@ -111,14 +113,14 @@ function isTlsContentType(ct: number): boolean {
   return ct >= TLS_CT_CHANGE_CIPHER_SPEC && ct <= TLS_CT_APPLICATION_DATA;
 }
 
-/** The whole message in the first record and already here: point at it, copy nothing. */
-function firstRecordHolds(bytes: Uint8Array, o: number, length: number, want: number): number {
-  if (length < TLS_RECORD_HEADER_LEN + TLS_HANDSHAKE_HEADER_LEN) return -1;
-  if (bytes[o] !== TLS_CT_HANDSHAKE || bytes[o + 1] !== 3 || bytes[o + 2] > 4) return -1;
-  const rl = (bytes[o + 3] << 8) | bytes[o + 4];
-  if (rl < TLS_HANDSHAKE_HEADER_LEN || rl > TLS_MAX_RECORD_LEN || bytes[o + 5] !== want) return -1;
-  const ml = TLS_HANDSHAKE_HEADER_LEN + ((bytes[o + 6] << 16) | (bytes[o + 7] << 8) | bytes[o + 8]);
-  if (ml > rl || TLS_RECORD_HEADER_LEN + ml > length) return -1;
+/**
+ * At a valid handshake record header `bytes[b]` with `avail` bytes from there and body length `rl`:
+ * the length of the message when all of it is in this record and already here (no copy needed), else -1.
+ */
+function wholeMessageIn(bytes: Uint8Array, b: number, avail: number, rl: number, want: number): number {
+  if (rl < TLS_HANDSHAKE_HEADER_LEN || avail < TLS_RECORD_HEADER_LEN + TLS_HANDSHAKE_HEADER_LEN || bytes[b + 5] !== want) return -1;
+  const ml = TLS_HANDSHAKE_HEADER_LEN + ((bytes[b + 6] << 16) | (bytes[b + 7] << 8) | bytes[b + 8]);
+  if (ml > rl || TLS_RECORD_HEADER_LEN + ml > avail) return -1;
   return ml;
 }
 
@@ -127,19 +129,6 @@ export function tlsHandshakeStream(bytes: Uint8Array, offset: number, length: nu
   if (s.status !== APP_NEED_MORE) return s.status;
   if (length > bytes.length - offset) length = bytes.length - offset;
   if (length < 0 || offset < 0) return APP_NEED_MORE;
-
-  if (s.consumed === 0) {
-    const ml = firstRecordHolds(bytes, offset, length, want);
-    if (ml > 0) {
-      s.records = 1;
-      s.msgType = want;
-      s.msgBytes = bytes;
-      s.msgOffset = offset + TLS_RECORD_HEADER_LEN;
-      s.msgLength = ml;
-      s.status = APP_DONE;
-      return APP_DONE;
-    }
-  }
 
   const buf = s.buf;
   let pos = s.consumed;
@@ -175,6 +164,18 @@ export function tlsHandshakeStream(bytes: Uint8Array, offset: number, length: nu
         pos += TLS_RECORD_HEADER_LEN + 1;
         s.consumed = pos;
         continue;
+      }
+      if (s.filled === 0) {
+        const ml = wholeMessageIn(bytes, b, avail, rl, want);
+        if (ml > 0) {
+          s.records++;
+          s.msgType = want;
+          s.msgBytes = bytes;
+          s.msgOffset = b + TLS_RECORD_HEADER_LEN;
+          s.msgLength = ml;
+          s.status = APP_DONE;
+          return APP_DONE;
+        }
       }
       s.records++;
       s.recordRemaining = rl;
