@@ -31,6 +31,35 @@ const DNS_PORT = 53;
 class FlowApp {
   readonly toServer = new TcpDirection();
   readonly toClient = new TcpDirection();
+  /** Client stream offset after the last ClientHello parsed (a second one follows a HelloRetryRequest). */
+  tlsResume = 0;
+  tlsHellos = 0;
+}
+
+/**
+ * How far into a client stream that does not start with TLS we look for a ClientHello: STARTTLS
+ * (SMTP, IMAP, POP3, FTP, LDAP), MySQL and PostgreSQL SSL requests, SOCKS and HTTP CONNECT all
+ * negotiate within the first few hundred bytes.
+ */
+const STARTTLS_SCAN_BYTES = 4096;
+
+/** Offset of a plausible TLS handshake record carrying a ClientHello in [p, end), or -1. */
+function findClientHello(bytes: Uint8Array, p: number, end: number): number {
+  for (let i = p; i + 6 <= end; i++) {
+    if (bytes[i] === 0x16 && bytes[i + 1] === 3 && bytes[i + 2] <= 4 && bytes[i + 5] === 1) return i;
+  }
+  return -1;
+}
+
+/** Stream offset just after the records that carry a handshake message of `msgLength` bytes from `p`. */
+function recordsEnd(bytes: Uint8Array, p: number, end: number, msgLength: number): number {
+  let hs = 0;
+  while (p + 5 <= end && hs < msgLength) {
+    const len = (bytes[p + 3] << 8) | bytes[p + 4];
+    if (bytes[p] === 0x16) hs += len;
+    p += 5 + len;
+  }
+  return p;
 }
 
 /** Records emitted per protocol (stats.app_layer.tx). */
@@ -81,6 +110,10 @@ export class AppLayer implements StreamConsumer {
       if (pkt.srcPort === DNS_PORT || pkt.dstPort === DNS_PORT) this.dnsMessage(pkt.bytes, pkt.payloadOffset, pkt.payloadLength);
       return;
     }
+    if (pkt.ipProto === 1 || pkt.ipProto === 58) {
+      this.quotedDns(pkt);
+      return;
+    }
     if (pkt.ipProto !== 6) return;
     let app = flows.ext[slot] as FlowApp | null;
     if (app === null) {
@@ -104,34 +137,86 @@ export class AppLayer implements StreamConsumer {
       this.dnsMessage(bytes, offset + 2, n);
       return APP_DONE;
     }
+    if (toServer) return this.clientTls(bytes, offset, length);
     if (bytes[offset] === 0x16) {
       const s = this.tlsScratch;
       s.reset();
-      const st = toServer ? tlsClientStream(bytes, offset, length, s) : tlsServerStream(bytes, offset, length, s);
+      const st = tlsServerStream(bytes, offset, length, s);
       if (st === APP_NEED_MORE) return st;
       if (st !== APP_DONE) {
         if (st === APP_INVALID && s.event >= 0) this.events[s.event]++;
         return st;
       }
-      if (toServer) {
-        const ch = this.ch;
-        const r = parseClientHello(s.msgBytes, s.msgOffset, s.msgLength, ch);
-        if (r !== APP_DONE) {
-          if (ch.event >= 0) this.events[ch.event]++;
-          return r;
-        }
-        flows.appProto[slot] = APP_PROTO_TLS;
-        this.counts.tls++;
-        if (this.want.tls) this.emit(eveHeader('tls', this.origin, pkt) + eveTlsObject(ch, 't') + '}');
-      } else {
-        const r = parseServerHello(s.msgBytes, s.msgOffset, s.msgLength, this.sh);
-        if (r !== APP_DONE && this.sh.event >= 0) this.events[this.sh.event]++;
-        if (r === APP_DONE && flows.appProto[slot] === APP_PROTO_NONE) flows.appProto[slot] = APP_PROTO_TLS;
-      }
+      const r = parseServerHello(s.msgBytes, s.msgOffset, s.msgLength, this.sh);
+      if (r !== APP_DONE && this.sh.event >= 0) this.events[this.sh.event]++;
+      if (r === APP_DONE && flows.appProto[slot] === APP_PROTO_NONE) flows.appProto[slot] = APP_PROTO_TLS;
       return APP_DONE;
     }
-    if (flows.appProto[slot] === APP_PROTO_NONE && toServer) flows.appProto[slot] = APP_PROTO_FAILED;
     return APP_NOT_THIS;
+  }
+
+  /**
+   * Client direction: the ClientHello at the stream start, a second one after a HelloRetryRequest
+   * (the stream goes on with a ChangeCipherSpec and a new hello), or one found after a plaintext
+   * negotiation (STARTTLS and the like) within STARTTLS_SCAN_BYTES.
+   */
+  private clientTls(bytes: Uint8Array, offset: number, length: number): AppStatus {
+    const app = this.flows.ext[this.slot] as FlowApp;
+    const end = offset + length;
+    let p = offset + app.tlsResume;
+    while (p + 6 <= end && bytes[p] === 20) p += 5 + ((bytes[p + 3] << 8) | bytes[p + 4]); // ChangeCipherSpec
+    if (p >= end) return APP_NEED_MORE;
+    if (bytes[p] !== 0x16) {
+      if (app.tlsHellos > 0) return APP_DONE; // the handshake went on without another hello
+      const q = findClientHello(bytes, p, end);
+      if (q < 0) {
+        if (length >= STARTTLS_SCAN_BYTES) return this.notThis();
+        return APP_NEED_MORE;
+      }
+      p = q;
+    } else if (app.tlsHellos > 0 && (p + 6 > end || bytes[p + 5] !== 1)) {
+      return p + 6 > end ? APP_NEED_MORE : APP_DONE;
+    }
+    const s = this.tlsScratch;
+    s.reset();
+    const st = tlsClientStream(bytes, p, end - p, s);
+    if (st === APP_NEED_MORE) return st;
+    if (st !== APP_DONE) {
+      if (st === APP_INVALID && s.event >= 0) this.events[s.event]++;
+      return app.tlsHellos > 0 ? APP_DONE : st === APP_NOT_THIS ? this.notThis() : st;
+    }
+    const ch = this.ch;
+    const r = parseClientHello(s.msgBytes, s.msgOffset, s.msgLength, ch);
+    if (r !== APP_DONE) {
+      if (ch.event >= 0) this.events[ch.event]++;
+      return app.tlsHellos > 0 ? APP_DONE : r;
+    }
+    this.flows.appProto[this.slot] = APP_PROTO_TLS;
+    this.counts.tls++;
+    app.tlsHellos++;
+    app.tlsResume = recordsEnd(bytes, p, end, s.msgLength) - offset;
+    if (this.want.tls) this.emit(eveHeader('tls', this.origin, this.pkt) + eveTlsObject(ch, 't') + '}');
+    // At most one more hello (after a HelloRetryRequest): keep reading until the next client record.
+    return app.tlsHellos >= 2 ? APP_DONE : APP_NEED_MORE;
+  }
+
+  private notThis(): AppStatus {
+    if (this.flows.appProto[this.slot] === APP_PROTO_NONE) this.flows.appProto[this.slot] = APP_PROTO_FAILED;
+    return APP_NOT_THIS;
+  }
+
+  /**
+   * An ICMP error quoting a DNS datagram (port unreachable for a query, say): the quoted message
+   * is logged as tshark shows it, leniently, as far as it was quoted.
+   */
+  private quotedDns(pkt: Packet): void {
+    if (pkt.icmpQuotedProto !== 17 || (pkt.icmpQuotedSrcPort !== DNS_PORT && pkt.icmpQuotedDstPort !== DNS_PORT)) return;
+    const b = pkt.bytes;
+    const ip = pkt.icmpQuotedIpVersion === 4 ? pkt.icmpQuotedSrcOffset - 12 : pkt.icmpQuotedSrcOffset - 8;
+    const udp = ip + (pkt.icmpQuotedIpVersion === 4 ? (b[ip] & 0x0f) << 2 : 40);
+    const end = pkt.l4Offset + pkt.l4Length;
+    if (udp + 8 + 12 > end) return;
+    this.dnsMessage(b, udp + 8, end - udp - 8);
   }
 
   private dnsMessage(bytes: Uint8Array, offset: number, length: number): void {

@@ -7,10 +7,11 @@ import { ja3Hash, ja3String } from '../../decoders/ja3.js';
 import { ja4, ja4ClientVersion, type Ja4Transport } from '../../decoders/ja4.js';
 import type { ClientHello } from '../../decoders/tls-client-hello.js';
 
-const latin1 = new TextDecoder('latin1');
+// Invalid UTF-8 becomes U+FFFD, as tshark prints it.
+const utf8 = new TextDecoder('utf-8');
 
 function text(bytes: Uint8Array, offset: number, length: number): string {
-  return latin1.decode(bytes.subarray(offset, offset + length));
+  return utf8.decode(bytes.subarray(offset, offset + length));
 }
 
 /** "TLS 1.3", "TLS 1.2", ..., "SSLv3", else the hex value. */

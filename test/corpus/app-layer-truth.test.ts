@@ -1,0 +1,60 @@
+// The app layer end to end over ../shared/pcaps against tshark's ground truth: every TCP
+// ClientHello of sni_truth.tsv appears as a kwire `tls` record with the same innermost 5-tuple,
+// SNI, ALPN and JA3; every DNS message of dns_truth.tsv as a `dns` record with the same name.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_PCAPS } from '../helpers/paths.js';
+import { inspectFile } from '../helpers/inspect-file.js';
+
+function table(name: string): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(join(SHARED_PCAPS, name), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+function byFile<T extends Record<string, string>>(rows: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) (m.get(r.file) ?? m.set(r.file, []).get(r.file)!).push(r);
+  return m;
+}
+
+test('sni_truth.tsv, transport tcp: tuple, SNI, ALPN and JA3 of every ClientHello (100%)', async () => {
+  const truth = byFile(table('sni_truth.tsv').filter((r) => r.transport === 'tcp'));
+  let rows = 0;
+  const misses: string[] = [];
+  for (const [file, want] of truth) {
+    const { records } = await inspectFile(join(SHARED_PCAPS, file), ['tls']);
+    const got = records.filter((r) => r.event_type === 'tls').map((r) =>
+      `${r.src_ip}:${r.src_port}>${r.dest_ip}:${r.dest_port} sni=${r.tls.sni ?? '-'} alpn=${(r.tls.client_alpns ?? []).join(',') || '-'}|${r.tls.ja3.hash}`);
+    for (const w of want) {
+      rows++;
+      const key = `${w.src}:${w.sport}>${w.dst}:${w.dport} sni=${w.sni} alpn=${w.alpn}`;
+      const i = got.findIndex((g) => g.startsWith(key + '|') && (w.ja3 === '-' || w.ja3 === '' || g.endsWith('|' + w.ja3)));
+      if (i < 0) misses.push(`${file}#${w.frame}: ${key} ja3=${w.ja3}`);
+      else got.splice(i, 1);
+    }
+  }
+  assert.ok(rows > 1000, `rows: ${rows}`);
+  assert.equal(misses, []);
+});
+
+test('dns_truth.tsv: id, query name and direction of every DNS message (100%)', async () => {
+  const truth = byFile(table('dns_truth.tsv'));
+  let rows = 0;
+  const misses: string[] = [];
+  for (const [file, want] of truth) {
+    const { records } = await inspectFile(join(SHARED_PCAPS, file), ['dns']);
+    const got = new Set(records.filter((r) => r.event_type === 'dns').map((r) =>
+      `${r.pcap_cnt} ${r.dns.type === 'answer' ? 1 : 0} 0x${r.dns.id.toString(16).padStart(4, '0')} ${r.dns.rrname}`));
+    for (const w of want) {
+      rows++;
+      const key = `${w.frame} ${w.is_response} ${w.dns_id} ${w.qname}`;
+      if (!got.has(key)) misses.push(`${file}: ${key}`);
+    }
+  }
+  assert.ok(rows > 500, `rows: ${rows}`);
+  assert.equal(misses, []);
+});
+
+test.run();
