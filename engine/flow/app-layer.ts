@@ -196,8 +196,12 @@ export class AppLayer implements StreamConsumer {
     app.tlsHellos++;
     app.tlsResume = recordsEnd(bytes, p, end, s.msgLength) - offset;
     if (this.want.tls) this.emit(eveHeader('tls', this.origin, this.pkt) + eveTlsObject(ch, 't') + '}');
-    // At most one more hello (after a HelloRetryRequest): keep reading until the next client record.
-    return app.tlsHellos >= 2 ? APP_DONE : APP_NEED_MORE;
+    // A second hello may follow a HelloRetryRequest (the server's side may not be captured): look at
+    // the next client record once, from where this hello's records end. Usually it is application
+    // data or a ChangeCipherSpec and the direction is done without a copy.
+    if (app.tlsHellos === 1) (this.dir === TO_SERVER ? app.toServer : app.toClient).restartAt = app.tlsResume;
+    app.tlsResume = 0;
+    return APP_DONE;
   }
 
   private notThis(): AppStatus {

@@ -42,6 +42,8 @@ export class TcpDirection {
   done = false;
   /** Last status the consumer returned. */
   status: AppStatus = APP_NEED_MORE;
+  /** Set by the consumer during consume(): start over this many bytes after the stream start. */
+  restartAt = -1;
 
   /** Feed one TCP segment of this direction (pkt decoded, ipProto 6). */
   segment(pkt: Packet, consumer: StreamConsumer, cfg: ReassemblyConfig, mem: ReassemblyMemory, st: StreamStats): void {
@@ -95,6 +97,7 @@ export class TcpDirection {
     // In order (possibly overlapping what we have): the new part starts at `delivered`.
     if (this.buf === null && delivered === 0) {
       const s = consumer.consume(data, off, len);
+      if (this.restarted(mem)) return;
       if (s !== APP_NEED_MORE) {
         this.status = s;
         this.finish(mem, st, false);
@@ -112,6 +115,7 @@ export class TcpDirection {
     }
     this.drainHeld(mem, st);
     const s = consumer.consume(this.buf!, 0, this.delivered);
+    if (this.restarted(mem)) return;
     this.status = s;
     if (s !== APP_NEED_MORE) this.finish(mem, st, false);
     else if (this.delivered >= depth) this.finish(mem, st, true);
@@ -163,6 +167,31 @@ export class TcpDirection {
         break;
       }
     }
+  }
+
+  /** Apply a restart the consumer asked for (see `restartAt`). */
+  private restarted(mem: ReassemblyMemory): boolean {
+    const k = this.restartAt;
+    if (k < 0) return false;
+    this.restartAt = -1;
+    this.reopen(k, mem);
+    return true;
+  }
+
+  /**
+   * Start over `skip` bytes after the stream start (the consumer expects another message there,
+   * e.g. the second ClientHello after a HelloRetryRequest). Bytes before it are forgotten.
+   */
+  reopen(skip: number, mem: ReassemblyMemory): void {
+    if (this.buf !== null) mem.give(this.buf.length);
+    mem.give(this.heldBytes);
+    this.buf = null;
+    this.held = [];
+    this.heldBytes = 0;
+    this.base = (this.base + skip) >>> 0;
+    this.delivered = 0;
+    this.done = false;
+    this.status = APP_NEED_MORE;
   }
 
   /** Stop reassembling this direction and release its memory. */
