@@ -6,9 +6,12 @@ import type { Packet } from '../../decoders/packet.js';
 
 /** Key bytes: [0] ip version, [1] proto, [2..3] vlan, [4..7] tunnel type/id mix, [8..23] addr A, [24..39] addr B, [40..43] ports A,B. */
 export const KEY_BYTES = 44;
+export const KEY_WORDS = KEY_BYTES / 4;
 
 export class FlowKey {
   readonly bytes = new Uint8Array(KEY_BYTES);
+  /** The same key as 32-bit words (host order), for hashing and comparing 11 words, not 44 bytes. */
+  readonly words = new Int32Array(this.bytes.buffer);
   /** True when the packet's source is endpoint A (the lower endpoint). */
   srcIsA = true;
 
@@ -26,7 +29,7 @@ export class FlowKey {
     this.srcIsA = srcIsA;
     const a = srcIsA ? s : d;
     const c = srcIsA ? d : s;
-    k.fill(0);
+    this.words.fill(0);
     k[0] = pkt.ipVersion;
     k[1] = pkt.ipProto;
     const vlan = pkt.vlanCount > 0 ? pkt.vlan[0] : 0;

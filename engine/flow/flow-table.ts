@@ -7,7 +7,7 @@ import type { Packet } from '../../decoders/packet.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../decoders/tcp.js';
 import { flowId } from './hash.js';
 import { FlowConfig, type FlowTimeouts } from './flow-config.js';
-import { FlowKey, KEY_BYTES } from './flow-key.js';
+import { FlowKey, KEY_BYTES, KEY_WORDS } from './flow-key.js';
 
 export const STATE_NEW = 0;
 export const STATE_ESTABLISHED = 1;
@@ -35,7 +35,7 @@ export class FlowTable {
   private readonly mask: number;
   private readonly buckets: Int32Array;
   private readonly chain: Int32Array;
-  private readonly keys: Uint8Array;
+  private readonly keys: Int32Array;
   private readonly hashes: Uint32Array;
   private readonly lruPrev: Int32Array;
   private readonly lruNext: Int32Array;
@@ -88,7 +88,7 @@ export class FlowTable {
     this.mask = nb - 1;
     this.buckets = new Int32Array(nb).fill(-1);
     this.chain = new Int32Array(c);
-    this.keys = new Uint8Array(c * KEY_BYTES);
+    this.keys = new Int32Array(c * KEY_WORDS);
     this.hashes = new Uint32Array(c);
     this.lruPrev = new Int32Array(c);
     this.lruNext = new Int32Array(c);
@@ -119,11 +119,11 @@ export class FlowTable {
     this.sweep(nowUs);
     const key = this.key;
     key.set(pkt);
-    const kb = key.bytes;
-    const h = hashKey(kb, this.config.hashSeed);
+    const kw = key.words;
+    const h = hashKey(kw, this.config.hashSeed);
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
-      if (this.hashes[slot] === h && this.sameKey(slot, kb)) break;
+      if (this.hashes[slot] === h && this.sameKey(slot, kw)) break;
       slot = this.chain[slot];
     }
     if (slot < 0) slot = this.create(pkt, h, nowUs);
@@ -185,7 +185,7 @@ export class FlowTable {
       this.end(this.lruTail, END_FORCED);
     }
     const slot = this.free[--this.freeCount];
-    this.keys.set(this.key.bytes, slot * KEY_BYTES);
+    this.keys.set(this.key.words, slot * KEY_WORDS);
     this.hashes[slot] = h;
     const b = h & this.mask;
     this.chain[slot] = this.buckets[b];
@@ -252,24 +252,24 @@ export class FlowTable {
     this.active--;
   }
 
-  private sameKey(slot: number, kb: Uint8Array): boolean {
+  private sameKey(slot: number, kw: Int32Array): boolean {
     const k = this.keys;
-    const o = slot * KEY_BYTES;
-    for (let i = 0; i < KEY_BYTES; i++) if (k[o + i] !== kb[i]) return false;
+    const o = slot * KEY_WORDS;
+    for (let i = 0; i < KEY_WORDS; i++) if (k[o + i] !== kw[i]) return false;
     return true;
   }
 
-  /** Endpoint A's (0) or B's (1) address offset and port in the key store, for output. */
+  /** The key bytes of a slot (layout in flow-key.ts), for output. */
   keyBytes(slot: number): Uint8Array {
-    return this.keys.subarray(slot * KEY_BYTES, slot * KEY_BYTES + KEY_BYTES);
+    return new Uint8Array(this.keys.buffer, slot * KEY_BYTES, KEY_BYTES);
   }
 }
 
-/** murmur3-style hash of the key bytes (already canonical, so symmetric). */
-function hashKey(k: Uint8Array, seed: number): number {
+/** murmur3-style hash of the key words (already canonical, so symmetric). */
+function hashKey(k: Int32Array, seed: number): number {
   let h = seed | 0;
-  for (let i = 0; i < KEY_BYTES; i += 4) {
-    let w = (k[i] << 24) | (k[i + 1] << 16) | (k[i + 2] << 8) | k[i + 3];
+  for (let i = 0; i < KEY_WORDS; i++) {
+    let w = k[i];
     w = Math.imul(w, 0xcc9e2d51);
     w = (w << 15) | (w >>> 17);
     h ^= Math.imul(w, 0x1b873593);
