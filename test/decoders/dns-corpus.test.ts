@@ -86,7 +86,7 @@ async function messagesByFrame(path: string): Promise<Map<number, Found[]>> {
           if (!pkt.fragMore) f.total = pkt.fragOffset + (l3End - data);
           if (f.total < 0) continue;
           f.pieces.sort((x, y) => x[0] - y[0]);
-          let whole = new Uint8Array(0);
+          let whole: Uint8Array = new Uint8Array(0);
           for (const [off, d] of f.pieces) if (off === whole.length) whole = concat(whole, d);
           if (whole.length !== f.total) continue;
           frags.delete(key);
