@@ -5,12 +5,13 @@
 
 import { APP_DONE, APP_EVENT_COUNT, APP_EVENT_NAMES, APP_INVALID, APP_NEED_MORE, APP_NOT_THIS, type AppStatus } from '../../decoders/app-layer.js';
 import { DnsMessage, dnsTcpMessageLength, parseDns } from '../../decoders/dns.js';
+import { HTTP_CONNECT, HttpRequest, looksLikeHttpRequest, parseHttpRequest } from '../../decoders/http1-request.js';
 import type { Packet } from '../../decoders/packet.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { parseServerHello, ServerHello } from '../../decoders/tls-server-hello.js';
 import type { RecordOrigin } from '../output/eve-common.js';
-import { eveDnsObject, eveTlsObject } from '../output/eve-app.js';
+import { eveDnsObject, eveHttpObject, eveTlsObject } from '../output/eve-app.js';
 import { eveHeader } from '../output/eve-common.js';
 import type { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
 import { TcpDirection, type StreamConsumer, type StreamStats } from '../reassembly/tcp-stream.js';
@@ -75,6 +76,7 @@ export class AppLayer implements StreamConsumer {
   private readonly ch = new ClientHello();
   private readonly sh = new ServerHello();
   private readonly dns = new DnsMessage();
+  private readonly http = new HttpRequest();
   readonly events = new Float64Array(APP_EVENT_COUNT);
   readonly counts = new AppCounts();
   private readonly want: { tls: boolean; dns: boolean; quic: boolean; http: boolean };
@@ -168,6 +170,7 @@ export class AppLayer implements StreamConsumer {
     if (p >= end) return APP_NEED_MORE;
     if (bytes[p] !== 0x16) {
       if (app.tlsHellos > 0) return APP_DONE; // the handshake went on without another hello
+      if (app.tlsResume === 0 && looksLikeHttpRequest(bytes, p, end - p)) return this.httpRequest(bytes, p, end - p);
       const q = findClientHello(bytes, p, end);
       if (q < 0) {
         if (length >= STARTTLS_SCAN_BYTES) return this.notThis();
@@ -201,6 +204,30 @@ export class AppLayer implements StreamConsumer {
     // data or a ChangeCipherSpec and the direction is done without a copy.
     if (app.tlsHellos === 1) (this.dir === TO_SERVER ? app.toServer : app.toClient).restartAt = app.tlsResume;
     app.tlsResume = 0;
+    return APP_DONE;
+  }
+
+  /**
+   * An HTTP/1.x request head at the start of the client stream: log it. A CONNECT tunnel goes on
+   * with TLS after the proxy's answer: keep looking for its ClientHello after the head.
+   */
+  private httpRequest(bytes: Uint8Array, offset: number, length: number): AppStatus {
+    const req = this.http;
+    const r = parseHttpRequest(bytes, offset, length, req);
+    if (r === APP_NEED_MORE) return r;
+    if (r !== APP_DONE) {
+      if (r === APP_INVALID && req.event >= 0) this.events[req.event]++;
+      return r === APP_NOT_THIS ? this.notThis() : r;
+    }
+    const flows = this.flows;
+    if (flows.appProto[this.slot] === APP_PROTO_NONE) flows.appProto[this.slot] = APP_PROTO_HTTP;
+    this.counts.http++;
+    if (this.want.http) this.emit(eveHeader('http', this.origin, this.pkt) + eveHttpObject(req, bytes) + '}');
+    if (req.method === HTTP_CONNECT) {
+      const app = flows.ext[this.slot] as FlowApp;
+      app.tlsResume = req.headerLength; // the ClientHello is searched from here (scan window applies)
+      return APP_NEED_MORE;
+    }
     return APP_DONE;
   }
 

@@ -6,6 +6,7 @@ import { dnsAnswerData, dnsAnswerName, dnsQueryName, dnsTypeText } from '../../d
 import { ja3Hash, ja3String } from '../../decoders/ja3.js';
 import { ja4, ja4ClientVersion, type Ja4Transport } from '../../decoders/ja4.js';
 import type { ClientHello } from '../../decoders/tls-client-hello.js';
+import type { HttpRequest } from '../../decoders/http1-request.js';
 
 // Invalid UTF-8 becomes U+FFFD, as tshark prints it.
 const utf8 = new TextDecoder('utf-8');
@@ -82,4 +83,16 @@ export function eveDnsObject(msg: DnsMessage): string {
     o.opcode = msg.opcode;
   }
   return `"dns":${JSON.stringify(o)}`;
+}
+
+/** `"http":{...}` for a request head (Suricata's field names). */
+export function eveHttpObject(req: HttpRequest, bytes: Uint8Array): string {
+  const o: Record<string, unknown> = {};
+  if (req.hostOffset >= 0) o.hostname = text(bytes, req.hostOffset, req.hostLength);
+  o.url = text(bytes, req.uriOffset, req.uriLength);
+  if (req.userAgentOffset >= 0) o.http_user_agent = text(bytes, req.userAgentOffset, req.userAgentLength);
+  o.http_method = text(bytes, req.methodOffset, req.methodLength);
+  o.protocol = `HTTP/1.${req.versionMinor}`;
+  if (req.contentLength >= 0) o.request_content_length = req.contentLength;
+  return `"http":${JSON.stringify(o)}`;
 }
