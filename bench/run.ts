@@ -12,6 +12,7 @@ import { corpusMix, generatedMix, ROOT } from './inputs.js';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TCPDUMP_FILTER, timeTcpdump } from './peers/tcpdump.js';
+import { inspectAll } from './engine/pipeline/inspector.bench.js';
 
 const TARGET_READER_MPPS = 8;
 const TARGET_DECODE_MPPS = 10;
@@ -77,6 +78,12 @@ async function main(): Promise<number> {
     const bothMpps = (n * (both.hz ?? 0)) / 1e6;
     rows.push({ suite: 'read + decode', input: label, packets: n, mpps: bothMpps, rme: both.stats?.rme ?? 0,
       tcpdumpRatio: tcpdumpMpps ? bothMpps / tcpdumpMpps : null, target: null });
+
+    // Flows, reassembly and the app layer on top, all record types rendered.
+    const full = await runSuite('inspector', (d) => { void inspectAll(file).then(() => d.resolve()); });
+    const fullMpps = (n * (full.hz ?? 0)) / 1e6;
+    rows.push({ suite: 'read + decode + flow + reassembly + app layer', input: label, packets: n, mpps: fullMpps, rme: full.stats?.rme ?? 0,
+      tcpdumpRatio: tcpdumpMpps ? fullMpps / tcpdumpMpps : null, target: null });
 
     // The whole offline command (built-in port rule, stats) in a fresh process: rate and peak RSS.
     const runs = [0, 1, 2].map(() => inspectInChild(file));
