@@ -11,7 +11,9 @@ import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.j
 import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { parseServerHello, ServerHello } from '../../decoders/tls-server-hello.js';
 import type { RecordOrigin } from '../output/eve-common.js';
-import { eveDnsObject, eveHttpObject, eveTlsObject } from '../output/eve-app.js';
+import { eveDnsObject, eveHttpObject, eveQuicObject, eveTlsObject } from '../output/eve-app.js';
+import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
+import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
 import { eveHeader } from '../output/eve-common.js';
 import type { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
 import { TcpDirection, type StreamConsumer, type StreamStats } from '../reassembly/tcp-stream.js';
@@ -110,6 +112,7 @@ export class AppLayer implements StreamConsumer {
     this.origin = origin;
     if (pkt.ipProto === 17) {
       if (pkt.srcPort === DNS_PORT || pkt.dstPort === DNS_PORT) this.dnsMessage(pkt.bytes, pkt.payloadOffset, pkt.payloadLength);
+      else if (dir === TO_SERVER) this.quic(pkt, flows, slot);
       return;
     }
     if (pkt.ipProto === 1 || pkt.ipProto === 58) {
@@ -237,6 +240,35 @@ export class AppLayer implements StreamConsumer {
   }
 
   /**
+   * A client UDP payload: QUIC Initial packets on any port, decrypted, CRYPTO frames reassembled
+   * per flow (QuicConnState lives in the flow until its ClientHello is out), then the same
+   * ClientHello parser as TLS over TCP.
+   */
+  private quic(pkt: Packet, flows: FlowTable, slot: number): void {
+    let state = flows.ext[slot] as QuicConnState | null;
+    if (state === null) {
+      if (!looksLikeQuicInitial(pkt.bytes, pkt.payloadOffset, pkt.payloadLength)) return;
+      state = new QuicConnState();
+      flows.ext[slot] = state;
+    }
+    const r = quicInitial(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, state, pkt.capLen < pkt.origLen);
+    if (r === APP_NEED_MORE) return;
+    flows.ext[slot] = null; // done with this hello (a later Initial starts a new state)
+    if (r !== APP_DONE) {
+      if (r === APP_INVALID && state.event >= 0) this.events[state.event]++;
+      return;
+    }
+    const ch = this.ch;
+    if (parseClientHello(state.chBytes, state.chOffset, state.chLength, ch) !== APP_DONE) {
+      if (ch.event >= 0) this.events[ch.event]++;
+      return;
+    }
+    flows.appProto[slot] = APP_PROTO_QUIC;
+    this.counts.quic++;
+    if (this.want.quic) this.emit(eveHeader('quic', this.origin, pkt) + eveQuicObject(ch, state.version) + '}');
+  }
+
+  /**
    * An ICMP error quoting a DNS datagram (port unreachable for a query, say): the quoted message
    * is logged as tshark shows it, leniently, as far as it was quoted.
    */
@@ -274,8 +306,8 @@ export class AppLayer implements StreamConsumer {
 
   /** The flow ends: its app state goes with it; returns its app_proto name for the flow record. */
   flowEnded(flows: FlowTable, slot: number): string {
-    const app = flows.ext[slot] as FlowApp | null;
-    if (app !== null) {
+    const app = flows.ext[slot];
+    if (app instanceof FlowApp) {
       app.toServer.finish(this.mem, this.streamStats, false);
       app.toClient.finish(this.mem, this.streamStats, false);
     }

@@ -96,3 +96,15 @@ export function eveHttpObject(req: HttpRequest, bytes: Uint8Array): string {
   if (req.contentLength >= 0) o.request_content_length = req.contentLength;
   return `"http":${JSON.stringify(o)}`;
 }
+
+/** `"quic":{...}`: the version of the Initial packets, then the ClientHello fields as for TLS. */
+export function eveQuicObject(ch: ClientHello, version: number): string {
+  const v = version === 1 ? '1' : version === 0x6b3343cf ? '2' : `0x${version.toString(16).padStart(8, '0')}`;
+  const o: Record<string, unknown> = { version: v };
+  if (ch.sniPresent) o.sni = clientSni(ch);
+  o.ja3 = { hash: ja3Hash(ch), string: ja3String(ch) };
+  o.ja4 = ja4(ch, 'q');
+  if (ch.alpnCount > 0) o.client_alpns = clientAlpns(ch);
+  if (ch.echPresent) o.ech = true;
+  return `"quic":${JSON.stringify(o)}`;
+}
