@@ -84,7 +84,10 @@ function twoDigits(n: number): string {
   return n < 10 ? '0' + String(n) : String(n);
 }
 
-/** The client's version: highest non-GREASE supported_versions value when the extension is there, else legacy_version. */
+/**
+ * The client's version: the highest non-GREASE supported_versions value when the extension is there
+ * (-1 when it holds only GREASE: JA4 prints "00"), else legacy_version.
+ */
 export function ja4ClientVersion(ch: ClientHello): number {
   if (!ch.supportedVersionsPresent) return ch.legacyVersion;
   let best = -1;

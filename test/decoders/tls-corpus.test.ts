@@ -14,7 +14,7 @@ import { APP_DONE, APP_EVENT_NAMES, APP_NEED_MORE } from '../../decoders/app-lay
 import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { ServerHello, parseServerHello } from '../../decoders/tls-server-hello.js';
-import { ja3Hash } from '../../decoders/ja3.js';
+import { ja3Hash, ja3sHash } from '../../decoders/ja3.js';
 import { ja4, ja4Original, ja4Raw, ja4RawOriginal, ja4s, ja4sRaw } from '../../decoders/ja4.js';
 import { formatIp } from '../../engine/output/ip-format.js';
 import { SHARED_PCAPS } from '../helpers/paths.js';
@@ -377,6 +377,45 @@ test('expected/ja4: every TCP JA4S and JA4S_r (python, rust, wireshark) matches'
   if (process.env.TLS_CORPUS_VERBOSE) console.log('JA4S checked', wants.length, [...new Set(wants.map((w) => w.source.split('/')[0] + ' ' + w.kind))]);
   assert.equal(miss, []);
   assert.ok(wants.length >= 100, `JA4S values checked: ${wants.length}`);
+});
+
+test('other projects\' expected outputs: arkime ja4 / ja4_r / ja3s, suricata-verify ja4-tls', async () => {
+  const all = await parsed();
+  const first = (file: string) => all.filter((p) => p.row.file === file).sort((a, b) => a.row.frame - b.row.frame)[0];
+  const arkime = (name: string, key: string) => {
+    const t = readFileSync(join(SHARED_PCAPS, 'expected', 'arkime', `${name}.test`), 'utf8');
+    return new RegExp(`"${key}" : \\[\\s*"([^"]+)"`).exec(t)![1];
+  };
+  const miss: string[] = [];
+  let n = 0;
+  for (const name of ['curl-enabled-tls13', 'tls-split-client-hello']) {
+    const file = `files/arkime/${name}.pcap`;
+    const p = first(file);
+    const row = p.row;
+    const checks: Array<[string, string, string]> = [
+      ['ja4', ja4(p.ch, 't'), arkime(name, 'ja4')],
+      ['ja4_r', ja4Raw(p.ch, 't'), arkime(name, 'ja4_r')],
+      ['ja3', ja3Hash(p.ch), arkime(name, 'ja3')],
+    ];
+    const frames = await loadTcp(join(SHARED_PCAPS, file));
+    const stream = directionPrefix(frames, reverse(`${row.src} ${row.sport} ${row.dst} ${row.dport}`));
+    const scratch = new TlsHandshakeScratch();
+    const sh = new ServerHello();
+    if (tlsServerStream(stream, 0, stream.length, scratch) === APP_DONE && parseServerHello(scratch.msgBytes, scratch.msgOffset, scratch.msgLength, sh) === APP_DONE) {
+      checks.push(['ja3s', ja3sHash(sh), arkime(name, 'ja3s')]);
+    } else miss.push(`${name}: no ServerHello`);
+    for (const [what, got, want] of checks) {
+      n++;
+      if (got !== want) miss.push(`${name} ${what}: want ${want}, got ${got}`);
+    }
+  }
+  const yaml = readFileSync(join(SHARED_PCAPS, 'expected', 'suricata-verify', 'ja4-tls', 'test.yaml'), 'utf8');
+  const want = /tls\.ja4: (\S+)/.exec(yaml)![1];
+  const got = ja4(first('files/suricata-verify/ja4-tls.pcap').ch, 't');
+  n++;
+  if (got !== want) miss.push(`suricata-verify ja4-tls: want ${want}, got ${got}`);
+  assert.equal(miss, []);
+  assert.is(n, 9);
 });
 
 test.run();
