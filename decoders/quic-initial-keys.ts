@@ -1,7 +1,8 @@
 // QUIC Initial packet protection (RFC 9001 §5.2, §5.3, §5.4; RFC 9369 §3.3.1–3.3.2 for v2): keys from
 // the client's original Destination Connection ID, header protection removal, AEAD_AES_128_GCM.
 
-import { createCipheriv, createDecipheriv, createHmac, type Cipher } from 'node:crypto';
+import { createDecipheriv, createHmac } from 'node:crypto';
+import { AES128_ROUND_KEY_WORDS, aes128EncryptBlock, aes128ExpandKey } from './quic-header-protection.js';
 import { MAX_CID_LEN, QV_COUNT, QV_DRAFT22, QV_DRAFT23, QV_DRAFT29, QV_T050, QV_T051, QV_V1, QV_V2 } from './quic-header.js';
 
 function hexBytes(s: string): Buffer {
@@ -41,10 +42,14 @@ function expand(secret: Buffer, info: Buffer, length: number): Buffer {
   return createHmac('sha256', secret).update(info).digest().subarray(0, length);
 }
 
+/** Per-thread scratch for the header-protection mask: valid until the next mask() call on this thread. */
+const maskScratch = new Uint8Array(16);
+
 /**
- * The client's Initial keys for one connection: derived once from its original DCID (five HMACs and
- * one AES-ECB context), then used for every Initial packet the client sends on that connection.
- * Owned by one flow's QuicConnState; holds no view into any capture buffer.
+ * The client's Initial keys for one connection: derived once from its original DCID (five
+ * HMAC-SHA256), then used for every Initial packet the client sends on that connection. Owned by one
+ * flow's QuicConnState; all storage is allocated with the object (about 350 bytes of typed arrays,
+ * no native cipher context is kept) and holds no view into any capture buffer.
  */
 export class QuicInitialKeys {
   /** The DCID the keys were derived from (first `dcidLength` bytes); -1 when no keys are set. */
@@ -53,12 +58,13 @@ export class QuicInitialKeys {
   version = 0;
   profile = 0;
   /** client_initial_secret (RFC 9001 §5.2). */
-  secret: Buffer = Buffer.alloc(0);
-  key: Buffer = Buffer.alloc(0);
-  iv: Buffer = Buffer.alloc(0);
-  hp: Buffer = Buffer.alloc(0);
-  /** AES-128-ECB with `hp`, no padding: each update() of one 16-byte sample gives one mask block. */
-  hpCipher: Cipher | null = null;
+  readonly secret = new Uint8Array(32);
+  /** AEAD key and IV (RFC 9001 §5.1). */
+  readonly key = new Uint8Array(16);
+  readonly iv = new Uint8Array(12);
+  /** Header-protection key and its AES-128 round keys. */
+  readonly hp = new Uint8Array(16);
+  private readonly hpRoundKeys = new Uint32Array(AES128_ROUND_KEY_WORDS);
 
   get ready(): boolean {
     return this.dcidLength >= 0;
@@ -68,7 +74,6 @@ export class QuicInitialKeys {
     this.dcidLength = -1;
     this.version = 0;
     this.profile = 0;
-    this.hpCipher = null;
   }
 
   /** Keys were derived from this DCID for this version. */
@@ -81,29 +86,31 @@ export class QuicInitialKeys {
 
   /**
    * Derive the client keys for `version` (profile `profile`, from quicVersionProfile()) from the DCID
-   * at bytes[dcidOffset, +dcidLength). Allocates (HMAC and cipher objects): once per connection.
+   * at bytes[dcidOffset, +dcidLength). Allocates node:crypto HMAC objects and their digests: once
+   * per connection.
    */
   derive(bytes: Uint8Array, dcidOffset: number, dcidLength: number, version: number, profile: number): void {
-    const dcid = Buffer.from(bytes.buffer, bytes.byteOffset + dcidOffset, dcidLength);
-    const initial = createHmac('sha256', SALTS[profile]).update(dcid).digest();
+    const initial = createHmac('sha256', SALTS[profile]).update(bytes.subarray(dcidOffset, dcidOffset + dcidLength)).digest();
     const secret = expand(initial, CLIENT_IN, 32);
     const labels = profile === QV_V2 ? V2_LABELS : V1_LABELS;
-    this.secret = secret;
-    this.key = expand(secret, labels.key, 16);
-    this.iv = expand(secret, labels.iv, 12);
-    this.hp = expand(secret, labels.hp, 16);
-    const hpCipher = createCipheriv('aes-128-ecb', this.hp, null);
-    hpCipher.setAutoPadding(false);
-    this.hpCipher = hpCipher;
-    this.dcid.set(dcid);
+    this.secret.set(secret);
+    this.key.set(expand(secret, labels.key, 16));
+    this.iv.set(expand(secret, labels.iv, 12));
+    this.hp.set(expand(secret, labels.hp, 16));
+    aes128ExpandKey(this.hp, 0, this.hpRoundKeys);
+    for (let i = 0; i < dcidLength; i++) this.dcid[i] = bytes[dcidOffset + i];
     this.dcidLength = dcidLength;
     this.version = version;
     this.profile = profile;
   }
 
-  /** Header-protection mask for the 16-byte sample at bytes[off] (RFC 9001 §5.4.3). One 16-byte Buffer. */
-  mask(bytes: Uint8Array, off: number): Buffer {
-    return (this.hpCipher as Cipher).update(bytes.subarray(off, off + 16));
+  /**
+   * Header-protection mask for the 16-byte sample at bytes[off] (RFC 9001 §5.4.3): AES-128-ECB of
+   * the sample. Returns a per-thread scratch array, valid until the next call; never allocates.
+   */
+  mask(bytes: Uint8Array, off: number): Uint8Array {
+    aes128EncryptBlock(this.hpRoundKeys, bytes, off, maskScratch, 0);
+    return maskScratch;
   }
 }
 
@@ -141,7 +148,8 @@ const nonceScratch = Buffer.alloc(12);
  * Remove header protection and decrypt one Initial packet: bytes[pktOffset, packetEnd), packet number
  * at pnOffset. `largestPn` is the largest packet number decrypted so far on this connection (-1 for
  * none). The capture buffer is not modified: the unmasked header is copied to a scratch buffer.
- * Allocates only what node:crypto needs: one 16-byte mask, one AES-GCM decipher and its output.
+ * Allocates only what node:crypto needs: one AES-GCM decipher and its output (plus the views
+ * handed to it).
  */
 export function unprotectInitial(bytes: Uint8Array, pktOffset: number, pnOffset: number, packetEnd: number,
   keys: QuicInitialKeys, largestPn: number, out: QuicPlaintext): number {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { APP_DONE, APP_EVENT_NAMES, APP_INVALID, APP_NEED_MORE, APP_NOT_THIS, appEventId } from '../../decoders/app-layer.js';
 import { QUIC_V1, QUIC_V2, QV_V2, QuicLongHeader, parseLongHeader, quicVersionProfile } from '../../decoders/quic-header.js';
 import { QuicInitialKeys, QuicPlaintext, UNPROTECT_OK, unprotectInitial } from '../../decoders/quic-initial-keys.js';
-import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
+import { QUIC_MAX_INITIALS_PER_DATAGRAM, QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { ja3Hash } from '../../decoders/ja3.js';
 import { ja4 } from '../../decoders/ja4.js';
@@ -344,6 +344,20 @@ test('coalesced: a second packet with another DCID is ignored (RFC 9000 §12.2);
   assert.is(run(new QuicConnState(), concat(a, hex('c0 00000001 15 00'))), APP_NEED_MORE, 'a malformed coalesced header');
   assert.is(run(new QuicConnState(), concat(a, hex('c0 51303530 08 00'))), APP_NEED_MORE, 'another version');
   assert.is(run(new QuicConnState(), concat(a, hex('c0 00000001 00 00 00 4400 00'))), APP_NEED_MORE, 'a Length past the end');
+});
+
+test(`at most ${QUIC_MAX_INITIALS_PER_DATAGRAM} Initials are opened per datagram; the rest are counted and skipped`, () => {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i <= QUIC_MAX_INITIALS_PER_DATAGRAM; i++) {
+    const s = Math.floor((241 * i) / (QUIC_MAX_INITIALS_PER_DATAGRAM + 1));
+    const e = Math.floor((241 * (i + 1)) / (QUIC_MAX_INITIALS_PER_DATAGRAM + 1));
+    parts.push(protect({ payload: concat(cryptoFrame(CH, s, e), pad(10)), pn: i }));
+  }
+  const state = new QuicConnState();
+  assert.is(run(state, concat(...parts)), APP_NEED_MORE);
+  assert.is(state.initialPackets, QUIC_MAX_INITIALS_PER_DATAGRAM);
+  assert.is(state.initialsOverLimit, 1);
+  assert.is(run(state, parts[QUIC_MAX_INITIALS_PER_DATAGRAM]), APP_DONE, 'the skipped one, alone');
 });
 
 // ── across packets, out of order ──
