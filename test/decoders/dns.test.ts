@@ -1,6 +1,6 @@
 // DNS message parser: golden messages from real captures, every field reset, compression loops and
-// limits, one negative test per DNS event, the prefix sweep, seeded fuzzing, TCP framing and the
-// tshark text form of odd names.
+// limits, one negative test per DNS event, the prefix sweep, seeded fuzzing and TCP framing (the
+// text forms are in dns-text.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { APP_DONE, APP_EVENT_NAMES, APP_INVALID, APP_NEED_MORE } from '../../decoders/app-layer.js';
@@ -8,7 +8,7 @@ import {
   DNS_MAX_ANSWERS, DNS_MAX_POINTERS, DNS_NAME_SLOT, DnsMessage, EV_DNS_COMPRESSION_LOOP, EV_DNS_MALFORMED,
   EV_DNS_NAME_TOO_LONG, EV_DNS_TOO_MANY_RECORDS, dnsTcpMessageLength, parseDns,
 } from '../../decoders/dns.js';
-import { dnsAnswerData, dnsAnswerName, dnsNameText, dnsQueryName, dnsTypeText } from '../../decoders/dns-text.js';
+import { dnsAnswerData, dnsAnswerName, dnsQueryName, dnsTypeText } from '../../decoders/dns-text.js';
 import { concat, hex } from './helpers.js';
 
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
@@ -331,43 +331,6 @@ test('seeded fuzzing: mutated real messages and random bytes never throw, never 
   for (const want of ['APP_DONE ', 'APP_NEED_MORE dns.malformed', 'APP_INVALID dns.malformed', 'APP_INVALID dns.compression_loop']) {
     assert.ok(seen.has(want), `fuzzing reached ${want}: ${[...seen].join(', ')}`);
   }
-});
-
-test('dnsNameText: odd bytes as tshark 4.0.17 prints dns.qry.name', () => {
-  // Expected strings are tshark 4.0.17 `-T fields -e dns.qry.name` on queries with these labels (each label then 'x').
-  const cases: Array<[string, string]> = [
-    ['07 08 09 0a 0b 0c 0d 1b 1f 5c 5c', '\\a\\b\\t\\n\\v\\f\\r\\033\\037\\\\'],
-    ['61 2e 62', 'a.b'],
-    ['00 7f 80 ff 41 22 27 3b 40 28', '\\000\\177\ufffd\ufffdA"\';@('],
-    ['e2 82 41', '\ufffdA'],
-    ['c0 80 41', '\\u0000A'],
-    ['ed a0 80 41', '\ufffdA'],
-    ['f4 90 80 80 41', '\ufffdA'],
-    ['e2 82 ac 41', '€A'],
-    ['f0 9f 98 80', '😀'],
-    ['c3', '\ufffd'],
-    ['c1 81 42', 'AB'],
-    ['e0 80 80 42', '\\u0000B'],
-    ['c1 bf', '\\u007F'],
-    ['f8 88 80 80 80', '\ufffd'],
-    ['e0 80 41', '\ufffdA'],
-    ['c2 80', '\\u0080'],
-    ['c2 9f', '\\u009F'],
-    ['c2 a0', '\u00a0'],
-    ['ef bf be', '\\uFFFE'],
-    ['e2 80 a8', '\u2028'],
-    ['62 c3 bc 63 68 65 72', 'bücher'],
-  ];
-  for (const [h, want] of cases) {
-    const label = hex(h);
-    const m = new DnsMessage();
-    const b = Uint8Array.from([...header(1, 0, 0, 0, 0x0100), label.length, ...label, 1, 0x78, 0, 0, 1, 0, 1]);
-    assert.is(parseDns(b, 0, b.length, m), APP_DONE);
-    assert.is(dnsQueryName(m), `${want}.x`, h);
-  }
-  assert.is(dnsNameText(new Uint8Array(0), 0, 0), '<Root>');
-  assert.is(dnsTypeText(65), 'HTTPS');
-  assert.is(dnsTypeText(999), 'TYPE999');
 });
 
 test.run();
