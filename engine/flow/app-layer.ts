@@ -13,6 +13,7 @@ import { parseServerHello, ServerHello } from '../../decoders/tls-server-hello.j
 import type { RecordOrigin } from '../output/eve-common.js';
 import { eveDnsObject, eveHttpObject, eveQuicObject, eveTlsObject } from '../output/eve-app.js';
 import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
+import { DnsNameMap } from './dns-names.js';
 import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
 import { eveHeader } from '../output/eve-common.js';
 import type { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
@@ -79,6 +80,8 @@ export class AppLayer implements StreamConsumer {
   private readonly sh = new ServerHello();
   private readonly dns = new DnsMessage();
   private readonly http = new HttpRequest();
+  /** IP → name from DNS answers, for rules and enrichment (bounded, TTL-aware). */
+  readonly names = new DnsNameMap();
   readonly events = new Float64Array(APP_EVENT_COUNT);
   readonly counts = new AppCounts();
   private readonly want: { tls: boolean; dns: boolean; quic: boolean; http: boolean };
@@ -139,7 +142,7 @@ export class AppLayer implements StreamConsumer {
     if (pkt.srcPort === DNS_PORT || pkt.dstPort === DNS_PORT) {
       const n = dnsTcpMessageLength(bytes, offset, length);
       if (n < 0) return length < 2 + 65535 ? APP_NEED_MORE : APP_NOT_THIS;
-      this.dnsMessage(bytes, offset + 2, n);
+      this.dnsMessage(bytes, offset + 2, n - 2); // n counts the 2-byte length prefix
       return APP_DONE;
     }
     if (toServer) return this.clientTls(bytes, offset, length);
@@ -234,6 +237,10 @@ export class AppLayer implements StreamConsumer {
     return APP_DONE;
   }
 
+  private nowUs(): number {
+    return this.origin.tsSec * 1e6 + Math.floor(this.origin.tsNsec / 1000);
+  }
+
   private notThis(): AppStatus {
     if (this.flows.appProto[this.slot] === APP_PROTO_NONE) this.flows.appProto[this.slot] = APP_PROTO_FAILED;
     return APP_NOT_THIS;
@@ -286,9 +293,12 @@ export class AppLayer implements StreamConsumer {
     const msg = this.dns;
     const r = parseDns(bytes, offset, length, msg);
     if (r !== APP_DONE) {
-      if (r === APP_INVALID && msg.event >= 0) this.events[msg.event]++;
+      // A message that ends before its records do is complete as far as it goes: malformed, unless
+      // the capture's snap length cut it.
+      if (msg.event >= 0 && (r === APP_INVALID || this.pkt.capLen >= this.pkt.origLen)) this.events[msg.event]++;
       return;
     }
+    if (msg.qr) this.names.observe(msg, this.nowUs());
     this.flows.appProto[this.slot] = APP_PROTO_DNS;
     this.counts.dns++;
     if (this.want.dns) this.emit(eveHeader('dns', this.origin, this.pkt) + eveDnsObject(msg) + '}');
@@ -301,7 +311,8 @@ export class AppLayer implements StreamConsumer {
       const dot = name.indexOf('.');
       (event[name.slice(0, dot)] ??= {})[name.slice(dot + 1)] = this.events[i];
     });
-    return { tx: { ...this.counts }, event };
+    const n = this.names;
+    return { tx: { ...this.counts }, event, dns_names: { size: n.size, inserts: n.inserts, evictions: n.evictions, expired: n.expired } };
   }
 
   /** The flow ends: its app state goes with it; returns its app_proto name for the flow record. */
