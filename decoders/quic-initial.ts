@@ -64,6 +64,16 @@ export class QuicConnState {
   /** The last call returned APP_DONE; the next call starts collecting a new ClientHello. */
   done = false;
   /**
+   * With APP_DONE: this hello has the same bytes (length and 32-bit FNV-1a) as the previous hello
+   * completed with the same keys: a retransmission, not a new ClientHello. A pipeline that keeps the
+   * state after APP_DONE skips these to report each connection's hello once.
+   */
+  repeat = false;
+  /** APP_DONE results with the current keys (retransmissions included). */
+  hellos = 0;
+  private lastHelloHash = 0;
+  private lastHelloLength = -1;
+  /**
    * After APP_DONE: the ClientHello handshake message (type byte 1, 24-bit length, body) is
    * chBytes[chOffset, chOffset + chLength). Pass these to parseClientHello(). A view of memory this
    * state owns (never the capture buffer): valid until the next quicInitial() call on this state.
@@ -87,7 +97,26 @@ export class QuicConnState {
     this.truncatedPackets = 0;
     this.initialsOverLimit = 0;
     this.done = false;
+    this.forgetHellos();
     this.clearClientHello();
+  }
+
+  private forgetHellos(): void {
+    this.repeat = false;
+    this.hellos = 0;
+    this.lastHelloHash = 0;
+    this.lastHelloLength = -1;
+  }
+
+  /** Record the hello just completed; sets `repeat`. */
+  noteHello(bytes: Uint8Array, off: number, len: number): void {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ bytes[off + i], 0x01000193);
+    h >>>= 0;
+    this.repeat = this.hellos > 0 && len === this.lastHelloLength && h === this.lastHelloHash;
+    this.lastHelloHash = h;
+    this.lastHelloLength = len;
+    this.hellos++;
   }
 
   /** Has an Initial packet of this flow been opened? */
@@ -105,6 +134,7 @@ export class QuicConnState {
   restartStream(): void {
     this.crypto.reset();
     this.done = false;
+    this.repeat = false;
     this.clearClientHello();
   }
 
@@ -114,6 +144,7 @@ export class QuicConnState {
     this.keys = this.spare as QuicInitialKeys;
     this.spare = old;
     this.largestPn = -1;
+    this.forgetHellos();
   }
 
   spareKeys(): QuicInitialKeys {
@@ -166,7 +197,9 @@ function invalid(state: QuicConnState, event: number): AppStatus {
  *
  * Server → client payloads must not be passed: server Initials use the server's keys and would be
  * `quic.decrypt_failed`. After APP_DONE each further call starts a new hello, so a retransmitted
- * whole ClientHello gives APP_DONE again with the same bytes (tshark lists it only for gQUIC T051).
+ * whole ClientHello gives APP_DONE again with the same bytes and `state.repeat` set (tshark lists
+ * such retransmissions only for gQUIC T051). Dropping the state after APP_DONE instead means a
+ * retransmission looks like a new flow state's first hello: check the flow's app protocol first.
  */
 export function quicInitial(bytes: Uint8Array, off: number, len: number, state: QuicConnState, truncated = false): AppStatus {
   state.event = -1;
@@ -218,6 +251,7 @@ export function quicInitial(bytes: Uint8Array, off: number, len: number, state: 
   state.chBytes = state.crypto.bytes();
   state.chOffset = state.crypto.byteOffset();
   state.chLength = state.crypto.messageLength;
+  state.noteHello(state.chBytes, state.chOffset, state.chLength);
   state.done = true;
   return APP_DONE;
 }

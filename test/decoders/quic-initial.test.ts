@@ -198,7 +198,7 @@ test('RFC 9001 §A.2 Initial: APP_DONE with the 241-byte ClientHello (example.co
   assert.is(state.event, -1);
   assert.is(state.chLength, 241);
   assert.is(toHex(state.chBytes.subarray(state.chOffset, state.chOffset + state.chLength)), toHex(CH));
-  assert.equal([state.version, state.largestPn, state.initialPackets, state.done], [QUIC_V1, 2, 1, true]);
+  assert.equal([state.version, state.largestPn, state.initialPackets, state.done, state.repeat, state.hellos], [QUIC_V1, 2, 1, true, false, 1]);
   const ch = parsedHello(state);
   assert.is(sni(ch), 'example.com');
   assert.is(alpn(ch), 'alpn');
@@ -428,15 +428,26 @@ test('after APP_DONE the next call starts a new hello: a retransmission complete
   assert.is(run(state, protect({ payload: concat(hex('02 00 00 00 00'), pad(1100)), pn: 1 })), APP_NEED_MORE);
   assert.not.ok(state.done);
   assert.is(state.chLength, 0, 'the previous hello is released');
+  assert.not.ok(state.repeat, 'the first hello');
   assert.is(run(state, protect({ payload: concat(cryptoFrame(CH, 0, 241), pad(900)), pn: 2 })), APP_DONE);
   assert.is(toHex(state.chBytes.subarray(state.chOffset, state.chOffset + state.chLength)), first);
+  assert.ok(state.repeat, 'a retransmission');
+  assert.is(state.hellos, 2);
+  const other = edit(CH, [100, CH[100] ^ 1]);
+  assert.is(run(state, protect({ payload: concat(cryptoFrame(other, 0, 241), pad(900)), pn: 3 })), APP_DONE);
+  assert.not.ok(state.repeat, 'different bytes');
+  // New keys (Retry / a new connection on the 5-tuple): the same bytes are a new hello.
+  assert.is(run(state, protect({ payload: concat(cryptoFrame(other, 0, 241), pad(900)), dcid: hex('0102030405060708') })), APP_DONE);
+  assert.not.ok(state.repeat, 'new keys');
+  assert.is(state.hellos, 1);
 });
 
 test('reset(): one state object reused for another flow', () => {
   const state = new QuicConnState();
   assert.is(run(state, GOLDEN), APP_DONE);
   state.reset();
-  assert.equal([state.started, state.done, state.keys.ready, state.chLength, state.largestPn, state.event], [false, false, false, 0, -1, -1]);
+  assert.equal([state.started, state.done, state.keys.ready, state.chLength, state.largestPn, state.event, state.hellos, state.repeat],
+    [false, false, false, 0, -1, -1, 0, false]);
   assert.is(run(state, protect({ payload: RFC_PAYLOAD, pn: 2 })), APP_DONE);
   assert.is(sni(parsedHello(state)), 'example.com');
 });
