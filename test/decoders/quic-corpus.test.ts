@@ -221,6 +221,7 @@ test('whole flows: no QUIC row\'s flow ever gives APP_INVALID; every APP_DONE ts
   // IETF QUIC retransmissions of a whole hello: tshark reassembles them away, we report each occurrence
   // (flagged). Google T051 CRYPTO frames are not reassembled by tshark: it lists each retransmission.
   assert.ok(repeats > 400, `retransmitted hellos in the corpus: ${repeats}`);
+  if (process.env.QUIC_CORPUS_VERBOSE) console.log('repeats', repeats, 'listed T051', listedRepeats.size);
   const t051 = [...listedRepeats].filter((l) => l.startsWith('files/mercury/quic-crypto-packets.pcap#'));
   assert.equal([...listedRepeats].filter((l) => !t051.includes(l)), [], 'repeats tshark lists, outside T051');
   assert.is(t051.length, 8, 'T051 retransmissions tshark lists (14 T051 Initials of 6 connections)');
