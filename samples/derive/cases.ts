@@ -25,12 +25,12 @@ export interface Source {
 }
 
 export const SOURCES = {
-  /** curl 7.x: one 517-byte TLS 1.3 ClientHello, SNI enabled.tls13.com, in one segment. */
+  /** curl: one 517-byte TLS 1.3 ClientHello, SNI enabled.tls13.com, in one segment. */
   curl: { file: 'arkime/curl-enabled-tls13.pcap', client: '192.168.65.3', clientPort: 46638, what: 'curl, 517-byte ClientHello' },
   /**
-   * Chrome (captured 2024-11-05): a 1,798-byte ClientHello (GREASE, ECH GREASE, X25519Kyber768 key share, 16 extensions),
-   * SNI clientservices.googleapis.com, in one 1,857-byte frame captured before segmentation offload
-   * (IP total length and checksums 0: the derived frames carry the real ones).
+   * Chrome (captured 2024-11-05): a 1,798-byte ClientHello (GREASE, an ECH extension, X25519Kyber768
+   * key share, 16 extensions), SNI clientservices.googleapis.com, in one 1,857-byte frame captured
+   * before segmentation offload (IP total length and checksums 0: derived frames carry the real ones).
    */
   chrome: { file: 'mercury/tlsv1_3.pcap', client: '172.16.150.2', clientPort: 61509, what: 'Chrome, 1,798-byte ClientHello' },
 } satisfies Record<string, Source>;

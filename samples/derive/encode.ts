@@ -162,7 +162,8 @@ function ethernet(s: Session, p: TcpPacket, ip: Uint8Array, vtepMacs: boolean): 
   const b = new Uint8Array(p.pad ? Math.max(len, ETH_MIN) : len);
   const client = vtepMacs ? NODES[0]!.vtepMac : s.clientMac;
   const server = vtepMacs ? NODES[1]!.vtepMac : s.serverMac;
-  writeEthernet(b, 0, p.fromClient ? server : client, p.fromClient ? client : server, ip.length > 0 && (ip[0]! >>> 4) === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
+  const type = (ip[0]! >>> 4) === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+  writeEthernet(b, 0, p.fromClient ? server : client, p.fromClient ? client : server, type);
   b.set(ip, ETH_HLEN);
   return b;
 }
