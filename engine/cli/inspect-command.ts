@@ -14,7 +14,8 @@ export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
 export const INSPECT_HELP = `kwire inspect <capture|-> [options]
   Reads classic pcap or pcapng (detected by magic) from a file or stdin ('-'), decodes every frame
   down to the innermost transport header (VLAN, SLL/SLL2, IPv4/IPv6 extension headers, VXLAN,
-  Geneve, GRE/ERSPAN, IP-in-IP) and reports alerts.
+  Geneve, GRE/ERSPAN, IP-in-IP), reassembles IP fragments and TCP streams, tracks flows, parses
+  TLS/QUIC ClientHellos, DNS and HTTP, and reports alerts and records.
 
   --out FILE|-          write EVE NDJSON to FILE ('-' = stdout). Without --out: readable alert
                         lines on a terminal, EVE NDJSON when stdout is a pipe or file
@@ -27,6 +28,9 @@ export const INSPECT_HELP = `kwire inspect <capture|-> [options]
   --max-tunnel-depth N  nested tunnels decapsulated (default 4)
   --max-flows N         flows tracked at once; the least recently seen is evicted (default 65536)
   --stream-depth BYTES  bytes of each TCP direction reassembled for the app layer (default 32768)
+  --memcap BYTES        all reassembly buffers (TCP and IP fragments) together (default 67108864)
+  --flow-timeouts LIST  e.g. tcp.established=3600,udp.new=10 (protocols tcp, udp, other; states
+                        new, established, closed; seconds; defaults tcp 60/600/60, udp and other 30/300/30)
   --quiet               no summary on stderr
   Exit codes: 0 ok, 1 bad input or failed output, 2 usage.
 `;
@@ -60,6 +64,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
         'max-tunnel-depth': { type: 'string', default: '4' },
         'max-flows': { type: 'string', default: '65536' },
         'stream-depth': { type: 'string', default: '32768' },
+        memcap: { type: 'string', default: String(64 * 1024 * 1024) },
+        'flow-timeouts': { type: 'string', default: '' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -81,6 +87,15 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(depth) || depth < 0 || depth > 16) return usage('--max-tunnel-depth must be an integer 0..16');
   const maxFlows = Number(v['max-flows']);
   if (!Number.isInteger(maxFlows) || maxFlows < 16 || maxFlows > 1 << 24) return usage('--max-flows must be an integer 16..16777216');
+  const memcap = Number(v.memcap);
+  if (!Number.isInteger(memcap) || memcap < 0) return usage('--memcap must be a whole number of bytes');
+  const flow = new FlowConfig({ maxFlows });
+  for (const part of v['flow-timeouts'].split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(tcp|udp|other)\.(new|established|closed)=(\d+)$/.exec(part);
+    if (!m) return usage(`bad --flow-timeouts entry "${part}" (expected e.g. tcp.established=3600)`);
+    const proto = m[1] as 'tcp' | 'udp' | 'other';
+    flow[proto] = { ...flow[proto], [m[2]]: Number(m[3]) };
+  }
   const streamDepth = Number(v['stream-depth']);
   if (!Number.isInteger(streamDepth) || streamDepth < 0 || streamDepth > 1 << 24) return usage('--stream-depth must be an integer 0..16777216');
 
@@ -101,8 +116,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
   const result = await runInspect({
     input, out, format, events, alertPorts, decoder, hashSeed: 0,
-    flow: new FlowConfig({ maxFlows }),
-    reassembly: new ReassemblyConfig({ streamDepth }),
+    flow,
+    reassembly: new ReassemblyConfig({ streamDepth, memcap }),
   });
   if (!v.quiet) process.stderr.write(summaryText(result.stats));
   let code = EXIT_OK;

@@ -138,9 +138,22 @@ test('bad input and usage: exit codes 1 and 2 with clear messages', () => {
   assert.is(kwire(['inspect', TLS, '--alert-ports', '70000']).status, 2);
   assert.is(kwire(['inspect', TLS, '--events', 'flows']).status, 2);
   assert.is(kwire(['frobnicate']).status, 2);
+  const bad = kwire(['inspect', TLS, '--flow-timeouts', 'tcp.forever=3']);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /bad --flow-timeouts entry "tcp.forever=3"/);
   const help = kwire(['--help']);
   assert.is(help.status, 0);
   assert.match(help.stdout, /kwire inspect/);
+});
+
+test('--flow-timeouts: with 0 s UDP timeouts a query flow ends before its answer arrives', () => {
+  const file = join(SHARED, 'arkime', 'dns-udp.pcap'); // 2 query/answer pairs, then a lone query years later
+  const flows = (args: string[]): Record<string, any>[] => ndjson(kwire(['inspect', file, '--events', 'flow', '--out', '-', '--quiet', ...args]).stdout);
+  const normal = flows([]);
+  assert.equal(normal.map((r) => [r.flow.pkts_toserver, r.flow.pkts_toclient]), [[1, 1], [1, 1], [1, 0]]);
+  const short = flows(['--flow-timeouts', 'udp.new=0,udp.established=0']);
+  assert.is(short.length, 5); // each answer starts a flow of its own
+  assert.equal(short.map((r) => r.flow.reason), ['timeout', 'timeout', 'timeout', 'timeout', 'shutdown']);
 });
 
 test('a dead output is reported with what was lost, exit 1', () => {
