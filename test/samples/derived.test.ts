@@ -100,13 +100,18 @@ function tsharkHellos(file: string, prefs: string[] = []): Hello[] {
   return hellosOf(rows(file, FIELDS, 'tls.handshake.type == 1', prefs));
 }
 
-/** kwire's tls records of a capture, as the same fields. */
-async function kwireHellos(file: string): Promise<Hello[]> {
-  const { records } = await inspectFile(file, ['tls']);
-  return records.filter((r) => r.event_type === 'tls').map((r) => ({
+/** kwire's tls records of a capture, as the same fields, and its stats sections. */
+async function kwire(file: string): Promise<{ hellos: Hello[]; stats: Record<string, any> }> {
+  const { records, inspector } = await inspectFile(file, ['tls']);
+  const hellos = records.filter((r) => r.event_type === 'tls').map((r) => ({
     src_ip: r.src_ip, src_port: r.src_port, dest_ip: r.dest_ip, dest_port: r.dest_port, ip_v: r.ip_v,
     sni: r.tls.sni ?? '', alpn: (r.tls.client_alpns ?? []).join(','), ja3: r.tls.ja3.hash, ja4: r.tls.ja4, ech: r.tls.ech === true,
   }));
+  return { hellos, stats: inspector.statsSections() };
+}
+
+async function kwireHellos(file: string): Promise<Hello[]> {
+  return (await kwire(file)).hellos;
 }
 
 // --- The sources: tshark's decode of the original session, anchored to sni_truth.tsv. ---
@@ -270,11 +275,16 @@ for (const c of ALL_CASES) {
 
   test(`${c.file}: kwire's tls records are the source's one ClientHello (tuple, SNI, ALPN, JA3, JA4, ECH)`, async () => {
     const want = expected(c);
-    const got = await kwireHellos(path);
+    const { hellos: got, stats } = await kwire(path);
     if (got.length !== 1 || JSON.stringify(got[0]) !== JSON.stringify(want)) {
       assert.unreachable(`KWIRE ENGINE GAP on samples/derived/${c.file} (${c.what}):\n`
         + `  expected 1 ClientHello: ${JSON.stringify(want)}\n  kwire returned ${got.length}: ${JSON.stringify(got)}`);
     }
+    // Consistent bytes: no overlap with different data, no TLS decode event; fragments were reassembled.
+    assert.is(stats.tcp.overlap_diff_data, 0, 'tcp.overlap_diff_data');
+    assert.equal(Object.entries(stats.app_layer.event.tls).filter(([, n]) => n !== 0), [], 'tls events');
+    assert.is(stats.defrag.reassembled, c.file.includes('-frag') ? 1 : 0, 'defrag.reassembled');
+    assert.is(stats.defrag.overlap_conflicts + stats.defrag.invalid, 0, 'defrag conflicts and invalid fragments');
   });
 }
 
