@@ -260,11 +260,14 @@ export class AppLayer implements StreamConsumer {
     }
     const r = quicInitial(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, state, pkt.capLen < pkt.origLen);
     if (r === APP_NEED_MORE) return;
-    flows.ext[slot] = null; // done with this hello (a later Initial starts a new state)
     if (r !== APP_DONE) {
+      flows.ext[slot] = null;
       if (r === APP_INVALID && state.event >= 0) this.events[state.event]++;
       return;
     }
+    // The state stays with the flow: a new hello (Retry, a new connection on the same 5-tuple) is
+    // logged as such; a byte-identical retransmission is logged with "retransmission": true (tshark
+    // lists those as hellos too for Google's T051), so a consumer can keep or drop them.
     const ch = this.ch;
     if (parseClientHello(state.chBytes, state.chOffset, state.chLength, ch) !== APP_DONE) {
       if (ch.event >= 0) this.events[ch.event]++;
@@ -272,7 +275,7 @@ export class AppLayer implements StreamConsumer {
     }
     flows.appProto[slot] = APP_PROTO_QUIC;
     this.counts.quic++;
-    if (this.want.quic) this.emit(eveHeader('quic', this.origin, pkt) + eveQuicObject(ch, state.version) + '}');
+    if (this.want.quic) this.emit(eveHeader('quic', this.origin, pkt) + eveQuicObject(ch, state.version, state.repeat) + '}');
   }
 
   /**

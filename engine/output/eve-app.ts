@@ -98,7 +98,7 @@ export function eveHttpObject(req: HttpRequest, bytes: Uint8Array): string {
 }
 
 /** `"quic":{...}`: the version of the Initial packets, then the ClientHello fields as for TLS. */
-export function eveQuicObject(ch: ClientHello, version: number): string {
+export function eveQuicObject(ch: ClientHello, version: number, retransmission: boolean): string {
   const v = version === 1 ? '1' : version === 0x6b3343cf ? '2' : `0x${version.toString(16).padStart(8, '0')}`;
   const o: Record<string, unknown> = { version: v };
   if (ch.sniPresent) o.sni = clientSni(ch);
@@ -106,5 +106,6 @@ export function eveQuicObject(ch: ClientHello, version: number): string {
   o.ja4 = ja4(ch, 'q');
   if (ch.alpnCount > 0) o.client_alpns = clientAlpns(ch);
   if (ch.echPresent) o.ech = true;
+  if (retransmission) o.retransmission = true;
   return `"quic":${JSON.stringify(o)}`;
 }
