@@ -55,34 +55,30 @@ const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED
 
 /** `"dns":{...}` in Suricata's version 2 layout: a query, or an answer with its records. */
 export function eveDnsObject(msg: DnsMessage): string {
-  const o: Record<string, unknown> = { version: 2, type: msg.qr ? 'answer' : 'query', id: msg.id };
+  let s = `"dns":{"version":2,"type":"${msg.qr ? 'answer' : 'query'}","id":${msg.id}`;
   if (msg.qr) {
-    o.flags = msg.flags.toString(16).padStart(4, '0');
-    o.qr = true;
-    if (msg.aa) o.aa = true;
-    if (msg.tc) o.tc = true;
-    if (msg.rd) o.rd = true;
-    if (msg.ra) o.ra = true;
-    o.opcode = msg.opcode;
+    s += `,"flags":"${msg.flags.toString(16).padStart(4, '0')}","qr":true`;
+    if (msg.aa) s += ',"aa":true';
+    if (msg.tc) s += ',"tc":true';
+    if (msg.rd) s += ',"rd":true';
+    if (msg.ra) s += ',"ra":true';
   }
-  if (msg.hasQuestion) {
-    o.rrname = dnsQueryName(msg);
-    o.rrtype = dnsTypeText(msg.qtype);
-  }
+  s += `,"opcode":${msg.opcode}`;
+  if (msg.hasQuestion) s += `,"rrname":${JSON.stringify(dnsQueryName(msg))},"rrtype":"${dnsTypeText(msg.qtype)}"`;
   if (msg.qr) {
-    o.rcode = RCODES[msg.rcode] ?? String(msg.rcode);
-    const answers: Record<string, unknown>[] = [];
-    for (let i = 0; i < msg.answerCount; i++) {
-      const t = msg.ansType[i];
-      const a: Record<string, unknown> = { rrname: dnsAnswerName(msg, i), rrtype: dnsTypeText(t), ttl: msg.ansTtl[i] };
-      if (t === DNS_TYPE_A || t === DNS_TYPE_AAAA || t === DNS_TYPE_CNAME) a.rdata = dnsAnswerData(msg, i);
-      answers.push(a);
+    s += `,"rcode":"${RCODES[msg.rcode] ?? String(msg.rcode)}"`;
+    if (msg.answerCount > 0) {
+      s += ',"answers":[';
+      for (let i = 0; i < msg.answerCount; i++) {
+        const t = msg.ansType[i];
+        s += `${i ? ',' : ''}{"rrname":${JSON.stringify(dnsAnswerName(msg, i))},"rrtype":"${dnsTypeText(t)}","ttl":${msg.ansTtl[i]}`;
+        if (t === DNS_TYPE_A || t === DNS_TYPE_AAAA || t === DNS_TYPE_CNAME) s += `,"rdata":${JSON.stringify(dnsAnswerData(msg, i))}`;
+        s += '}';
+      }
+      s += ']';
     }
-    if (answers.length > 0) o.answers = answers;
-  } else {
-    o.opcode = msg.opcode;
   }
-  return `"dns":${JSON.stringify(o)}`;
+  return s + '}';
 }
 
 /** `"http":{...}` for a request head (Suricata's field names). */

@@ -19,14 +19,21 @@ function pad(n: number, w: number): string {
   return String(n).padStart(w, '0');
 }
 
+// The date-and-second part changes once a second of capture time: render it once per second.
+let cachedSec = -1;
+let cachedPrefix = '';
+
 /** ISO 8601 with microseconds and offset, as Suricata: 2026-01-01T00:00:00.123456+0000 (UTC). */
 export function eveTimestamp(sec: number, nsec: number): string {
-  const d = new Date(sec * 1000);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
-    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.` +
-    `${pad(Math.floor(nsec / 1000), 6)}+0000`
-  );
+  if (sec !== cachedSec) {
+    const d = new Date(sec * 1000);
+    cachedPrefix =
+      `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
+      `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.`;
+    cachedSec = sec;
+  }
+  const us = Math.floor(nsec / 1000);
+  return cachedPrefix + (us >= 100000 ? '' : us >= 10000 ? '0' : us >= 1000 ? '00' : us >= 100 ? '000' : us >= 10 ? '0000' : '00000') + us + '+0000';
 }
 
 /** Where a record's packet came from. */
