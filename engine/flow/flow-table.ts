@@ -66,6 +66,8 @@ export class FlowTable {
   readonly alerted: Uint8Array;
   /** Per-flow objects owned by later stages (reassembly, app parsers); null when none. */
   readonly ext: (object | null)[];
+  /** Community ID text, computed at the first record of the flow (engine/output/eve-flow.ts). */
+  readonly communityIds: (string | null)[];
 
   /** Counters: flows created, ended by timeout, evicted, ended at shutdown; live flows. */
   created = 0;
@@ -108,6 +110,7 @@ export class FlowTable {
     this.appProto = new Uint8Array(c);
     this.alerted = new Uint8Array(c);
     this.ext = new Array<object | null>(c).fill(null);
+    this.communityIds = new Array<string | null>(c).fill(null);
     this.minTimeoutUs = config.minTimeout() * 1e6;
   }
 
@@ -206,6 +209,7 @@ export class FlowTable {
     this.appProto[slot] = 0;
     this.alerted[slot] = 0;
     this.ext[slot] = null;
+    this.communityIds[slot] = null;
     // newest at the head
     this.lruPrev[slot] = -1;
     this.lruNext[slot] = this.lruHead;

@@ -4,6 +4,8 @@
 
 import { TUNNEL_NAMES, type Packet } from '../../decoders/packet.js';
 import { formatIp } from './ip-format.js';
+import type { FlowTable } from '../flow/flow-table.js';
+import { flowCommunityId } from './eve-flow.js';
 
 const PROTO_NAMES: Record<number, string> = {
   1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 51: 'AH',
@@ -45,6 +47,9 @@ export interface RecordOrigin {
   /** Interface name, '' when the capture does not name it (then `in_iface` is left out). */
   iface: string;
   flowId: number;
+  /** The flow table and slot of the packet's flow (for community_id), or null when untracked. */
+  flows: FlowTable | null;
+  slot: number;
 }
 
 /**
@@ -68,6 +73,7 @@ export function eveHeader(eventType: string, o: RecordOrigin, pkt: Packet): stri
     s += `"dest_ip":"${formatIp(b, pkt.dstAddrOffset, pkt.ipVersion)}",`;
     if (l4) s += `"dest_port":${pkt.dstPort},`;
     s += `"proto":"${protoName(pkt.ipProto)}","ip_v":${pkt.ipVersion},`;
+    if (o.flows !== null) s += `"community_id":"${flowCommunityId(o.flows, o.slot)}",`;
     if ((pkt.ipProto === 1 || pkt.ipProto === 58) && pkt.l4Offset !== 0) {
       s += `"icmp_type":${pkt.icmpType},"icmp_code":${pkt.icmpCode},`;
     }

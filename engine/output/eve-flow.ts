@@ -15,6 +15,18 @@ function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
+/** Community ID of a flow slot, computed once and cached in the table. */
+export function flowCommunityId(t: FlowTable, slot: number): string {
+  const cached = t.communityIds[slot];
+  if (cached !== null) return cached;
+  const k = t.keyBytes(slot);
+  const pa = (k[40] << 8) | k[41];
+  const pb = (k[42] << 8) | k[43];
+  const id = communityId(k[0], k, 8, k, 24, k[1], pa, pb);
+  t.communityIds[slot] = id;
+  return id;
+}
+
 /** The client and server endpoints of a flow slot, as text, plus its community id. */
 export function flowEndpoints(t: FlowTable, slot: number): { src: string; sport: number; dst: string; dport: number; communityId: string } {
   const k = t.keyBytes(slot);
@@ -29,7 +41,7 @@ export function flowEndpoints(t: FlowTable, slot: number): { src: string; sport:
     sport: aIsClient ? pa : pb,
     dst: aIsClient ? b : a,
     dport: aIsClient ? pb : pa,
-    communityId: communityId(v, k, aIsClient ? 8 : 24, k, aIsClient ? 24 : 8, k[1], aIsClient ? pa : pb, aIsClient ? pb : pa),
+    communityId: flowCommunityId(t, slot),
   };
 }
 

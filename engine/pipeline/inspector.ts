@@ -39,7 +39,7 @@ export class Inspector {
   readonly app: AppLayer;
   alerts = 0;
   /** The record origin of the frame being processed (reused, never reallocated). */
-  readonly origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0 };
+  readonly origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0, flows: null, slot: 0 };
   private readonly portRule: PortAlertRule | null;
   private readonly eve: boolean;
   private readonly flowEvents: boolean;
@@ -66,6 +66,7 @@ export class Inspector {
     o.tsNsec = tsNsec;
     o.pcapCnt = pcapCnt;
     o.iface = iface;
+    o.flows = null;
     const nowUs = tsSec * 1e6 + Math.floor(tsNsec / 1000);
     if (pkt.isFragment && pkt.ipVersion !== 0) {
       const r = this.defrag.fragment(pkt, nowUs);
@@ -76,6 +77,8 @@ export class Inspector {
     const flows = this.flows;
     const slot = flows.track(pkt, nowUs, pkt.origLen);
     o.flowId = flows.flowId[slot];
+    o.flows = flows;
+    o.slot = slot;
     if (this.portRule !== null) {
       const rule = this.portRule.match(pkt, status);
       if (rule !== null) this.alert(rule, slot);

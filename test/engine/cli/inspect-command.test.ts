@@ -88,6 +88,10 @@ test('flow_id is the same for both directions of a flow', () => {
   assert.ok(back.length >= 1);
   assert.is(back[0].dest_ip, recs[0].src_ip);
   assert.is(back[0].flow_id, recs[0].flow_id);
+  assert.match(recs[0].community_id, /^1:[A-Za-z0-9+/]{27}=$/);
+  assert.is(back[0].community_id, recs[0].community_id);
+  const flows = ndjson(kwire(['inspect', file, '--events', 'flow', '--out', '-', '--quiet']).stdout);
+  assert.is(flows.find((f) => f.flow_id === recs[0].flow_id)?.community_id, recs[0].community_id);
 });
 
 test('stdin gives the same records as the path', () => {
