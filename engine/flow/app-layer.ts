@@ -11,7 +11,7 @@ import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.j
 import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { parseServerHello, ServerHello } from '../../decoders/tls-server-hello.js';
 import type { RecordOrigin } from '../output/eve-common.js';
-import { eveDnsObject, eveHttpObject, eveQuicObject, eveTlsObject } from '../output/eve-app.js';
+import { eveDnsObject, eveHttpObject, eveQuicObject, eveServerTlsObject, eveTlsObject } from '../output/eve-app.js';
 import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
 import { DnsNameMap } from './dns-names.js';
 import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
@@ -38,6 +38,8 @@ class FlowApp {
   /** Client stream offset after the last ClientHello parsed (a second one follows a HelloRetryRequest). */
   tlsResume = 0;
   tlsHellos = 0;
+  /** The ServerHello's `"tls":{...}` for the flow record (version, cipher, JA3S, JA4S), or null. */
+  serverTls: string | null = null;
 }
 
 /**
@@ -85,6 +87,7 @@ export class AppLayer implements StreamConsumer {
   readonly events = new Float64Array(APP_EVENT_COUNT);
   readonly counts = new AppCounts();
   private readonly want: { tls: boolean; dns: boolean; quic: boolean; http: boolean };
+  private readonly flowRecords: boolean;
 
   // The packet being processed (set by packet(); read by consume()).
   private pkt!: Packet;
@@ -102,6 +105,7 @@ export class AppLayer implements StreamConsumer {
     readonly emit: Emit,
   ) {
     this.want = { tls: eve && events.has('tls'), dns: eve && events.has('dns'), quic: eve && events.has('quic'), http: eve && events.has('http') };
+    this.flowRecords = eve && events.has('flow');
   }
 
   /** A packet of flow `slot` going `dir` (TO_SERVER/TO_CLIENT). */
@@ -157,7 +161,11 @@ export class AppLayer implements StreamConsumer {
       }
       const r = parseServerHello(s.msgBytes, s.msgOffset, s.msgLength, this.sh);
       if (r !== APP_DONE && this.sh.event >= 0) this.events[this.sh.event]++;
-      if (r === APP_DONE && flows.appProto[slot] === APP_PROTO_NONE) flows.appProto[slot] = APP_PROTO_TLS;
+      if (r === APP_DONE) {
+        if (flows.appProto[slot] === APP_PROTO_NONE) flows.appProto[slot] = APP_PROTO_TLS;
+        // Rendered now (the hello's bytes go with this segment), written with the flow record.
+        if (this.flowRecords) (flows.ext[slot] as FlowApp).serverTls = eveServerTlsObject(this.sh);
+      }
       return APP_DONE;
     }
     return APP_NOT_THIS;
@@ -316,6 +324,12 @@ export class AppLayer implements StreamConsumer {
     });
     const n = this.names;
     return { tx: { ...this.counts }, event, dns_names: { size: n.size, inserts: n.inserts, evictions: n.evictions, expired: n.expired } };
+  }
+
+  /** What the flow record adds for the app layer (`,"tls":{...}` from the ServerHello), or ''. */
+  flowExtra(flows: FlowTable, slot: number): string {
+    const app = flows.ext[slot];
+    return app instanceof FlowApp && app.serverTls !== null ? `,"tls":${app.serverTls}` : '';
   }
 
   /** The flow ends: its app state goes with it; returns its app_proto name for the flow record. */

@@ -7,6 +7,9 @@ import { ja3Hash, ja3String } from '../../decoders/ja3.js';
 import { ja4, ja4ClientVersion, type Ja4Transport } from '../../decoders/ja4.js';
 import type { ClientHello } from '../../decoders/tls-client-hello.js';
 import type { HttpRequest } from '../../decoders/http1-request.js';
+import type { ServerHello } from '../../decoders/tls-server-hello.js';
+import { ja3sHash, ja3sString } from '../../decoders/ja3.js';
+import { ja4s } from '../../decoders/ja4.js';
 
 // Invalid UTF-8 becomes U+FFFD, as tshark prints it.
 const utf8 = new TextDecoder('utf-8');
@@ -104,4 +107,14 @@ export function eveQuicObject(ch: ClientHello, version: number, retransmission: 
   if (ch.echPresent) o.ech = true;
   if (retransmission) o.retransmission = true;
   return `"quic":${JSON.stringify(o)}`;
+}
+
+/** The ServerHello's side of a TLS flow: negotiated version, cipher suite, JA3S and JA4S. */
+export function eveServerTlsObject(sh: ServerHello): string {
+  return JSON.stringify({
+    version: tlsVersionName(sh.version),
+    cipher_suite: `0x${sh.cipherSuite.toString(16).padStart(4, '0')}`,
+    ja3s: { hash: ja3sHash(sh), string: ja3sString(sh) },
+    ja4s: ja4s(sh, 't'),
+  });
 }

@@ -45,7 +45,8 @@ export function flowEndpoints(t: FlowTable, slot: number): { src: string; sport:
   };
 }
 
-export function eveFlowRecord(t: FlowTable, slot: number, reason: number, appProto: string): string {
+/** `extra`: further members appended to the record (`,"tls":{...}`), or ''. */
+export function eveFlowRecord(t: FlowTable, slot: number, reason: number, appProto: string, extra = ''): string {
   const k = t.keyBytes(slot);
   const e = flowEndpoints(t, slot);
   const proto = k[1];
@@ -78,5 +79,5 @@ export function eveFlowRecord(t: FlowTable, slot: number, reason: number, appPro
     if (t.midstream[slot] === 1) s += ',"midstream":true';
     s += `,"state":"${STATE_NAMES[t.state[slot]]}"}`;
   }
-  return s + '}';
+  return s + extra + '}';
 }

@@ -119,7 +119,8 @@ export class Inspector {
   }
 
   private flowEnded(slot: number, reason: number): void {
+    const extra = this.flowEvents ? this.app.flowExtra(this.flows, slot) : '';
     const app = this.app.flowEnded(this.flows, slot);
-    if (this.flowEvents) this.emit(eveFlowRecord(this.flows, slot, reason, app));
+    if (this.flowEvents) this.emit(eveFlowRecord(this.flows, slot, reason, app, extra));
   }
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED_PCAPS } from '../helpers/paths.js';
 import { inspectFile } from '../helpers/inspect-file.js';
+import { tsharkFields } from '../helpers/kwire-cli.js';
 
 function table(name: string): Record<string, string>[] {
   const [head, ...rows] = readFileSync(join(SHARED_PCAPS, name), 'utf8').trim().split('\n').map((l) => l.split('\t'));
@@ -62,6 +63,28 @@ test('sni_truth.tsv, transport quic: tuple, SNI, ALPN and JA3 (≥ 99%, every mi
   const unexplained = misses.filter((m) => !QUIC_KNOWN_MISSES.has(m));
   assert.equal(unexplained, []);
   assert.ok(misses.length <= rows / 100, `${misses.length} of ${rows} missed`);
+});
+
+test('ServerHello: negotiated version and cipher suite in the flow record, as tshark decodes them', async () => {
+  let checked = 0;
+  for (const file of ['files/arkime/curl-enabled-tls13.pcap', 'files/mercury/surfshark.pcap', 'files/pcapplusplus/tls2.pcap']) {
+    const path = join(SHARED_PCAPS, file);
+    const { records } = await inspectFile(path, ['flow']);
+    const mine = new Map<string, string>();
+    for (const r of records) if (r.tls) mine.set(`${r.dest_ip}:${r.dest_port}>${r.src_ip}:${r.src_port}`, `${r.tls.cipher_suite} ${r.tls.version}`);
+    const rows = tsharkFields(path, 'tcp && tls.handshake.type==2 && !icmp && !icmpv6', ['ip.src', 'ipv6.src', 'tcp.srcport', 'ip.dst', 'ipv6.dst', 'tcp.dstport', 'tls.handshake.ciphersuite', 'tls.handshake.extensions.supported_version', 'tls.handshake.version']);
+    const seen = new Set<string>();
+    for (const [s4, s6, sp, d4, d6, dp, cipher, sv, legacy] of rows) {
+      const key = `${s4 || s6}:${sp}>${d4 || d6}:${dp}`;
+      if (seen.has(key)) continue; // a second hello on the connection: the record keeps the first
+      seen.add(key);
+      const v = Number(sv || legacy);
+      const name = v === 0x0304 ? 'TLS 1.3' : v === 0x0303 ? 'TLS 1.2' : v === 0x0302 ? 'TLS 1.1' : v === 0x0301 ? 'TLS 1.0' : '?';
+      assert.is(mine.get(key), `${cipher.split(',')[0]} ${name}`, `${file} ${key}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 20, `server hellos checked: ${checked}`);
 });
 
 test('dns_truth.tsv: id, query name and direction of every DNS message (100%)', async () => {
