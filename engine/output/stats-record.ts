@@ -71,8 +71,18 @@ export function summaryText(s: RunStats): string {
   EVENT_NAMES.forEach((name, i) => { if (s.events[i] > 0) ev.push(`${name} ${s.events[i]}`); });
   lines.push(ev.length ? `decode events: ${ev.join(', ')}` : 'decode events: none');
   for (const [name, sec] of Object.entries(s.sections ?? {})) {
-    const parts = Object.entries(sec).filter(([, v]) => typeof v === 'number' && v !== 0).map(([k, v]) => `${k} ${v}`);
+    // one level of nesting (app_layer.tx, app_layer.dns_names): shown as tx.tls, dns_names.size, ...
+    const flat: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(sec)) {
+      if (typeof v === 'number') flat.push([k, v]);
+      else if (k !== 'event' && v !== null && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) flat.push([`${k}.${k2}`, v2]);
+    }
+    const parts = flat.filter(([, v]) => typeof v === 'number' && v !== 0).map(([k, v]) => `${k} ${v}`);
     if (parts.length) lines.push(`${name}: ${parts.join(', ')}`);
   }
+  const appEvents = (s.sections?.app_layer?.event ?? {}) as Record<string, Record<string, number>>;
+  const ae: string[] = [];
+  for (const [proto, evs] of Object.entries(appEvents)) for (const [k, v] of Object.entries(evs)) if (v > 0) ae.push(`${proto}.${k} ${v}`);
+  if (ae.length) lines.push(`app-layer events: ${ae.join(', ')}`);
   return lines.join('\n') + '\n';
 }
