@@ -5,7 +5,7 @@
 
 import type { Packet } from '../../decoders/packet.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../decoders/tcp.js';
-import { flowId } from './hash.js';
+import { flowHash, flowId } from './hash.js';
 import { FlowConfig, type FlowTimeouts } from './flow-config.js';
 import { FlowKey, KEY_BYTES, KEY_WORDS } from './flow-key.js';
 
@@ -123,7 +123,8 @@ export class FlowTable {
     const key = this.key;
     key.set(pkt);
     const kw = key.words;
-    const h = hashKey(kw, this.config.hashSeed);
+    // The symmetric flow hash: the same function names flows (flow_id) and will shard packets to workers.
+    const h = flowHash(pkt, this.config.hashSeed);
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
       if (this.hashes[slot] === h && this.sameKey(slot, kw)) break;
@@ -267,21 +268,4 @@ export class FlowTable {
   keyBytes(slot: number): Uint8Array {
     return new Uint8Array(this.keys.buffer, slot * KEY_BYTES, KEY_BYTES);
   }
-}
-
-/** murmur3-style hash of the key words (already canonical, so symmetric). */
-function hashKey(k: Int32Array, seed: number): number {
-  let h = seed | 0;
-  for (let i = 0; i < KEY_WORDS; i++) {
-    let w = k[i];
-    w = Math.imul(w, 0xcc9e2d51);
-    w = (w << 15) | (w >>> 17);
-    h ^= Math.imul(w, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
 }
