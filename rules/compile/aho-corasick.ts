@@ -1,0 +1,242 @@
+// Multi-pattern byte matcher for content prefilters (one automaton per buffer): Aho–Corasick
+// (Aho & Corasick 1975) with a dense transition table over byte classes; one table read per input
+// byte, no backtracking.
+//
+// Case: the automaton runs on input folded to lower case (A-Z only, as Suricata's nocase); a
+// case-sensitive pattern is verified against the original bytes when it fires, as Suricata's MPM does.
+//
+// Layout after compile():
+//
+//   classOf[256]             input byte → byte class (0 = a byte that occurs in no pattern)
+//   delta[(state << shift) | class] → next state      (2^shift ≥ number of classes)
+//   outStart[state] .. outStart[state+1]   patterns ending exactly at state (ids in outIds)
+//   dict[state]              nearest state on the failure chain that has patterns (0 = none)
+//   fires[state]             1 when state or its dict chain reports anything
+//
+// Results go to the matcher's preallocated `results` (pairs: pattern id, end offset exclusive).
+
+import { RulesError, type SourcePos } from './rules-error.js';
+
+const FOLD = new Uint8Array(256);
+for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i;
+
+/**
+ * Build with add() then compile() once; afterwards the automaton is read-only and scan() never
+ * allocates. `results` belongs to the matcher and is overwritten by every scan: a caller that keeps
+ * matches copies them first (one matcher per worker thread, or one scan at a time).
+ */
+export class AhoCorasick {
+  /** Pairs [pattern id, end offset] of the last scan; end is exclusive (`start = end - patternLength(id)`). */
+  readonly results: Uint32Array;
+  /** Matches the last scan found beyond `results` capacity (counted, not stored). */
+  dropped = 0;
+
+  private readonly pats: Uint8Array[] = [];
+  private nocase: Uint8Array = new Uint8Array(0);
+  private patOff: Int32Array = new Int32Array(0);
+  private patLen: Int32Array = new Int32Array(0);
+  private patBytes: Uint8Array = new Uint8Array(0);
+  private readonly nocaseList: boolean[] = [];
+
+  private readonly classOf = new Uint8Array(256);
+  private shift = 0;
+  private delta: Int32Array = new Int32Array(1);
+  private outStart: Int32Array = new Int32Array(2);
+  private outIds: Int32Array = new Int32Array(0);
+  private dict: Int32Array = new Int32Array(1);
+  private fires: Uint8Array = new Uint8Array(1);
+  private compiled = false;
+  /** Number of automaton states (after compile). */
+  states = 0;
+
+  /** `maxResults`: capacity of `results` in matches per scan. */
+  constructor(maxResults = 1024) {
+    this.results = new Uint32Array(maxResults * 2);
+  }
+
+  get patternCount(): number {
+    return this.pats.length;
+  }
+
+  patternLength(id: number): number {
+    return this.pats[id].length;
+  }
+
+  /**
+   * Adds a pattern (bytes; a string is taken as UTF-8) and returns its id (0, 1, 2, ... in order).
+   * `nocase` folds A-Z/a-z only. An empty pattern is an error naming `pos`.
+   */
+  add(pattern: Uint8Array | string, nocase = false, pos?: SourcePos): number {
+    if (this.compiled) throw new Error('AhoCorasick.add after compile()');
+    const bytes = typeof pattern === 'string' ? new Uint8Array(Buffer.from(pattern, 'utf8')) : pattern.slice();
+    if (bytes.length === 0) {
+      const msg = 'empty content pattern; expected at least one byte';
+      throw pos ? new RulesError(pos, msg) : new RangeError(msg);
+    }
+    this.pats.push(bytes);
+    this.nocaseList.push(nocase);
+    return this.pats.length - 1;
+  }
+
+  /** Builds the automaton. Memory: states × 2^shift × 4 bytes for the table. */
+  compile(): this {
+    if (this.compiled) return this;
+    this.compiled = true;
+    const n = this.pats.length;
+    // byte classes over folded bytes
+    const classOfFolded = new Int32Array(256).fill(-1);
+    let classes = 1;
+    let total = 0;
+    for (const p of this.pats) {
+      total += p.length;
+      for (const b of p) {
+        const f = FOLD[b];
+        if (classOfFolded[f] < 0) classOfFolded[f] = classes++;
+      }
+    }
+    for (let b = 0; b < 256; b++) this.classOf[b] = Math.max(0, classOfFolded[FOLD[b]]);
+    let shift = 0;
+    while (1 << shift < classes) shift++;
+    this.shift = shift;
+    const width = 1 << shift;
+    const maxStates = total + 1;
+    const delta = new Int32Array(maxStates * width).fill(-1);
+    const own: number[][] = [[]];
+    let states = 1;
+    for (let id = 0; id < n; id++) {
+      let s = 0;
+      for (const b of this.pats[id]) {
+        const slot = (s << shift) | this.classOf[b];
+        let t = delta[slot];
+        if (t < 0) {
+          t = states++;
+          delta[slot] = t;
+          own.push([]);
+        }
+        s = t;
+      }
+      own[s].push(id);
+    }
+    const fail = new Int32Array(states);
+    const dict = new Int32Array(states);
+    const queue = new Int32Array(states);
+    let qh = 0;
+    let qt = 0;
+    for (let c = 0; c < width; c++) {
+      const t = delta[c];
+      if (t < 0) delta[c] = 0;
+      else {
+        fail[t] = 0;
+        queue[qt++] = t;
+      }
+    }
+    while (qh < qt) {
+      const s = queue[qh++];
+      const fs = fail[s];
+      dict[s] = own[fs].length > 0 ? fs : dict[fs];
+      for (let c = 0; c < width; c++) {
+        const slot = (s << shift) | c;
+        const t = delta[slot];
+        const via = delta[(fs << shift) | c];
+        if (t < 0) delta[slot] = via;
+        else {
+          fail[t] = via;
+          queue[qt++] = t;
+        }
+      }
+    }
+    this.states = states;
+    this.delta = delta.slice(0, states * width);
+    this.dict = dict;
+    this.outStart = new Int32Array(states + 1);
+    const ids: number[] = [];
+    this.fires = new Uint8Array(states);
+    for (let s = 0; s < states; s++) {
+      this.outStart[s] = ids.length;
+      // longest pattern first within a state is irrelevant: all patterns of a state have one length
+      for (const id of own[s]) ids.push(id);
+    }
+    this.outStart[states] = ids.length;
+    this.outIds = Int32Array.from(ids);
+    for (let s = 0; s < states; s++) this.fires[s] = own[s].length > 0 || dict[s] !== 0 ? 1 : 0;
+    // patterns for verification
+    this.patOff = new Int32Array(n);
+    this.patLen = new Int32Array(n);
+    this.patBytes = new Uint8Array(total);
+    this.nocase = new Uint8Array(n);
+    let o = 0;
+    for (let id = 0; id < n; id++) {
+      this.patOff[id] = o;
+      this.patLen[id] = this.pats[id].length;
+      this.patBytes.set(this.pats[id], o);
+      this.nocase[id] = this.nocaseList[id] ? 1 : 0;
+      o += this.pats[id].length;
+    }
+    return this;
+  }
+
+  /**
+   * Scans `bytes[offset .. offset+length)` and writes every match (overlapping ones included) into
+   * `results` in order of end offset; returns how many were stored. Offsets are absolute indices in
+   * `bytes`. `bytes` is only read during the call.
+   */
+  scan(bytes: Uint8Array, offset: number, length: number): number {
+    if (!this.compiled) throw new Error('AhoCorasick.scan before compile()');
+    const delta = this.delta;
+    const classOf = this.classOf;
+    const fires = this.fires;
+    const shift = this.shift;
+    const cap = this.results.length;
+    let count = 0;
+    this.dropped = 0;
+    let state = 0;
+    const end = offset + length;
+    for (let i = offset; i < end; i++) {
+      state = delta[(state << shift) | classOf[bytes[i]]];
+      if (fires[state] !== 0) count = this.report(bytes, i + 1, state, count, cap);
+    }
+    return count >>> 1;
+  }
+
+  /** True when any pattern occurs (stops at the first verified match); `results` is untouched. */
+  test(bytes: Uint8Array, offset: number, length: number): boolean {
+    const delta = this.delta;
+    const classOf = this.classOf;
+    const fires = this.fires;
+    const shift = this.shift;
+    let state = 0;
+    const end = offset + length;
+    for (let i = offset; i < end; i++) {
+      state = delta[(state << shift) | classOf[bytes[i]]];
+      if (fires[state] !== 0 && this.report(bytes, i + 1, state, 0, 0) > 0) return true;
+    }
+    return false;
+  }
+
+  private report(bytes: Uint8Array, endAt: number, state: number, count: number, cap: number): number {
+    const res = this.results;
+    let s = state;
+    let found = 0;
+    while (s !== 0) {
+      for (let k = this.outStart[s]; k < this.outStart[s + 1]; k++) {
+        const id = this.outIds[k];
+        if (this.nocase[id] === 0) {
+          const len = this.patLen[id];
+          const po = this.patOff[id];
+          const start = endAt - len;
+          let j = 0;
+          while (j < len && bytes[start + j] === this.patBytes[po + j]) j++;
+          if (j < len) continue;
+        }
+        found++;
+        if (count < cap) {
+          res[count] = id;
+          res[count + 1] = endAt;
+          count += 2;
+        } else if (cap !== 0) this.dropped++;
+      }
+      s = this.dict[s];
+    }
+    return cap === 0 ? found : count;
+  }
+}

@@ -1,0 +1,122 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AhoCorasick } from '../../../rules/compile/aho-corasick.js';
+import { RulesError } from '../../../rules/compile/rules-error.js';
+import { int, rng } from './rng.js';
+
+const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+
+function hits(ac: AhoCorasick, text: Uint8Array, offset = 0, length = text.length): string[] {
+  const n = ac.scan(text, offset, length);
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) out.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1]}`);
+  return out.sort();
+}
+
+test('aho-corasick: overlapping and nested patterns (the textbook he/she/his/hers)', () => {
+  const ac = new AhoCorasick();
+  for (const p of ['he', 'she', 'his', 'hers']) ac.add(p);
+  ac.compile();
+  // u s h e r s
+  // 0 1 2 3 4 5 → she ends at 4, he ends at 4, hers ends at 6
+  assert.equal(hits(ac, enc('ushers')), ['0@4', '1@4', '3@6']);
+  assert.equal(hits(ac, enc('hishe')), ['0@5', '1@5', '2@3']);
+  assert.equal(hits(ac, enc('xyz')), []);
+  assert.is(ac.patternLength(3), 4);
+});
+
+test('aho-corasick: nocase per pattern; case-sensitive verified on original bytes', () => {
+  const ac = new AhoCorasick();
+  const akia = ac.add('AKIA', false);
+  const pem = ac.add('-----BEGIN RSA PRIVATE KEY-----', false);
+  const host = ac.add('metadata.google.internal', true);
+  const exact = ac.add('Secret', false);
+  const any = ac.add('secret', true);
+  ac.compile();
+  assert.equal(hits(ac, enc('xxAKIAyy akia')), [`${akia}@6`]);
+  assert.equal(hits(ac, enc('Host: METADATA.Google.Internal\r\n')), [`${host}@30`]);
+  assert.equal(hits(ac, enc("SECRET Secret secret")), [`${any}@6`, `${any}@13`, `${any}@20`, `${exact}@13`].sort());
+  assert.equal(hits(ac, enc('-----BEGIN RSA PRIVATE KEY-----\n')), [`${pem}@31`]);
+  assert.equal(hits(ac, enc('-----begin rsa private key-----\n')), []);
+});
+
+test('aho-corasick: offsets are absolute in the buffer; the window bounds the scan', () => {
+  const ac = new AhoCorasick();
+  ac.add('abc');
+  ac.compile();
+  const buf = enc('abcXabcXabc');
+  assert.equal(hits(ac, buf, 4, 7), ['0@11', '0@7']);
+  assert.equal(hits(ac, buf, 1, 5), [], 'a match crossing either window edge is not reported');
+  assert.equal(hits(ac, buf, 4, 3), ['0@7']);
+  assert.ok(ac.test(buf, 0, 11));
+  assert.not.ok(ac.test(buf, 1, 5));
+});
+
+test('aho-corasick: binary bytes, duplicates, full results are counted as dropped', () => {
+  const ac = new AhoCorasick(3);
+  ac.add(Uint8Array.of(0, 255, 0));
+  ac.add(Uint8Array.of(0, 255, 0));
+  ac.add(Uint8Array.of(0x41), true);
+  ac.compile();
+  assert.equal(hits(ac, Uint8Array.of(1, 0, 255, 0, 255, 0)), ['0@4', '0@6', '1@4']);
+  assert.is(ac.dropped, 1);
+  assert.equal(hits(ac, Uint8Array.of(0x61, 0x41)), ['2@1', '2@2']);
+  assert.is(ac.dropped, 0);
+});
+
+test('aho-corasick: errors', () => {
+  const ac = new AhoCorasick();
+  try {
+    ac.add('', false, { file: 'rules/custom.rules', line: 4, column: 33 });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, RulesError);
+    assert.is((e as Error).message, 'rules/custom.rules:4:33: empty content pattern; expected at least one byte');
+  }
+  assert.throws(() => ac.scan(enc('x'), 0, 1), /before compile/);
+  ac.add('x');
+  ac.compile();
+  assert.throws(() => ac.add('y'), /after compile/);
+});
+
+/** Naive reference: every pattern at every end position. */
+function naive(pats: { b: Uint8Array; nocase: boolean }[], text: Uint8Array): string[] {
+  const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+  const out: string[] = [];
+  pats.forEach((p, id) => {
+    for (let end = p.b.length; end <= text.length; end++) {
+      let ok = true;
+      for (let j = 0; j < p.b.length && ok; j++) {
+        const a = text[end - p.b.length + j];
+        ok = p.nocase ? fold(a) === fold(p.b[j]) : a === p.b[j];
+      }
+      if (ok) out.push(`${id}@${end}`);
+    }
+  });
+  return out.sort();
+}
+
+test('aho-corasick: random patterns and texts against a naive matcher (seeded)', () => {
+  const r = rng(1234);
+  const alphabet = [0x61, 0x62, 0x41, 0x42, 0x00, 0xff, 0x2e];
+  const word = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => alphabet[int(r, alphabet.length)]);
+  for (let round = 0; round < 60; round++) {
+    const ac = new AhoCorasick(100000);
+    const pats: { b: Uint8Array; nocase: boolean }[] = [];
+    for (let i = 0; i < 1 + int(r, 40); i++) {
+      const p = { b: word(1 + int(r, 6)), nocase: r() < 0.5 };
+      pats.push(p);
+      ac.add(p.b, p.nocase);
+    }
+    ac.compile();
+    for (let q = 0; q < 20; q++) {
+      const text = word(int(r, 200));
+      const want = naive(pats, text);
+      const got = hits(ac, text);
+      if (got.join() !== want.join()) assert.unreachable(`round ${round}: got ${got.length} want ${want.length}`);
+      assert.is(ac.test(text, 0, text.length), want.length > 0);
+    }
+  }
+});
+
+test.run();
