@@ -43,8 +43,12 @@ export function forEachListLine(file: string, content: string, each: (text: stri
     line++;
     let s = start;
     let e = end;
-    const hash = content.indexOf('#', s);
-    if (hash >= 0 && hash < e) e = hash;
+    for (let k = s; k < e; k++) {
+      if (content.charCodeAt(k) === 35) {
+        e = k;
+        break;
+      }
+    }
     while (s < e && isBlank(content.charCodeAt(s))) s++;
     while (e > s && isBlank(content.charCodeAt(e - 1))) e--;
     if (e > s) each(content.slice(s, e), { file, line, column: s - start + 1 });

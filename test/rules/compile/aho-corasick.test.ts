@@ -35,7 +35,7 @@ test('aho-corasick: nocase per pattern; case-sensitive verified on original byte
   ac.compile();
   assert.equal(hits(ac, enc('xxAKIAyy akia')), [`${akia}@6`]);
   assert.equal(hits(ac, enc('Host: METADATA.Google.Internal\r\n')), [`${host}@30`]);
-  assert.equal(hits(ac, enc("SECRET Secret secret")), [`${any}@6`, `${any}@13`, `${any}@20`, `${exact}@13`].sort());
+  assert.equal(hits(ac, enc('SECRET Secret secret')), [`${any}@6`, `${any}@13`, `${any}@20`, `${exact}@13`].sort());
   assert.equal(hits(ac, enc('-----BEGIN RSA PRIVATE KEY-----\n')), [`${pem}@31`]);
   assert.equal(hits(ac, enc('-----begin rsa private key-----\n')), []);
 });
