@@ -74,6 +74,8 @@ export class DomainTrie {
     const hashArr = this.edgeHash;
     const offArr = this.edgeOff;
     const lenArr = this.edgeLen;
+    const childArr = this.edgeChild;
+    const suffix = this.suffix;
     const pool = this.pool;
     const mask = this.mask;
     let best = NO_MATCH;
@@ -102,7 +104,7 @@ export class DomainTrie {
           let k = 0;
           while (k < len && pool[o + k] === FOLD[bytes[j + k]]) k++;
           if (k === len) {
-            child = this.edgeChild[e];
+            child = childArr[e];
             break;
           }
         }
@@ -111,13 +113,13 @@ export class DomainTrie {
       if (child < 0) return best;
       node = child;
       if (j === offset) break;
-      const s = this.suffix[node];
+      const s = suffix[node];
       if (s >= 0) best = s;
       i = j - 1;
     }
     const x = this.exact[node];
     if (x >= 0) return x;
-    const s = this.suffix[node];
+    const s = suffix[node];
     return s >= 0 ? s : best;
   }
 

@@ -119,4 +119,15 @@ test('aho-corasick: random patterns and texts against a naive matcher (seeded)',
   }
 });
 
+test('aho-corasick: no patterns, empty window', () => {
+  const ac = new AhoCorasick().compile();
+  assert.is(ac.scan(enc('anything'), 0, 8), 0);
+  assert.not.ok(ac.test(enc('anything'), 0, 8));
+  const one = new AhoCorasick();
+  one.add('a');
+  one.compile();
+  assert.is(one.scan(enc('aaa'), 1, 0), 0);
+  assert.equal(hits(one, enc('aAa')), ['0@1', '0@3']);
+});
+
 test.run();

@@ -181,4 +181,17 @@ test('cidr: 10k-line list file loads; every entry and a miss resolve', () => {
   assert.ok(isIPv4(hosts[0]));
 });
 
+test('cidr: addresses at the very end of the buffer; empty set', () => {
+  const s = new CidrSet();
+  assert.is(s.lookup(new Uint8Array(4), 0, 4), NO_MATCH);
+  assert.not.ok(s.contains(new Uint8Array(16), 0, 6));
+  s.insert('fd00::/8', 1);
+  s.insert('10.0.0.0/8', 2);
+  const b = new Uint8Array(30);
+  b[14] = 0xfd;
+  assert.is(s.lookup(b, 14, 6), 1);
+  b[26] = 10;
+  assert.is(s.lookup(b, 26, 4), 2);
+});
+
 test.run();

@@ -165,4 +165,15 @@ test('domain: a 100k-line list file loads; every entry and misses resolve', () =
   assert.is(m(t, 'not-listed.com'), NO_MATCH);
 });
 
+test('domain: empty trie, empty name, name filling the whole buffer', () => {
+  const t = new DomainTrie();
+  assert.is(m(t, 'example.com'), NO_MATCH);
+  t.insert('.svc.cluster.local', 1);
+  assert.is(t.match(new Uint8Array(0), 0, 0), NO_MATCH);
+  const b = new Uint8Array(Buffer.from('kube-dns.kube-system.svc.cluster.local'));
+  assert.is(t.match(b, 0, b.length), 1);
+  assert.is(t.match(b, 9, b.length - 9), 1);
+  assert.is(t.match(b, 0, 8), NO_MATCH, 'only the given window is the name');
+});
+
 test.run();
