@@ -15,7 +15,6 @@ function lcg(seed: number): () => number {
 export function buildCidrCase(n: number, v: 4 | 6): { set: CidrSet; addrs: Uint8Array; count: number; width: number } {
   const r = lcg(n * 7 + v);
   const width = v === 4 ? 4 : 16;
-  const bits = width * 8;
   const set = new CidrSet();
   const nets: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
@@ -32,7 +31,6 @@ export function buildCidrCase(n: number, v: 4 | 6): { set: CidrSet; addrs: Uint8
     const a = q % 2 === 0 ? nets[r() % n] : null;
     for (let k = 0; k < width; k++) addrs[q * width + k] = a !== null && k < width - 2 ? a[k] : r() & 255;
   }
-  void bits;
   return { set, addrs, count, width };
 }
 
