@@ -8,7 +8,8 @@
 // Layout after compile():
 //
 //   classOf[256]             input byte → byte class (0 = a byte that occurs in no pattern)
-//   delta[(state << shift) | class] → next state      (2^shift ≥ number of classes)
+//   delta[row | class] → next row (row = state << shift, 2^shift ≥ number of classes), stored as ~row
+//                        when the next state reports a pattern: one read and one sign test per byte
 //   outStart[state] .. outStart[state+1]   patterns ending exactly at state (ids in outIds)
 //   dict[state]              nearest state on the failure chain that has patterns (0 = none)
 //   fires[state]             1 when state or its dict chain reports anything
@@ -100,6 +101,7 @@ export class AhoCorasick {
     this.shift = shift;
     const width = 1 << shift;
     const maxStates = total + 1;
+    if (maxStates * width > 1 << 28) throw new RangeError(`${n} patterns of ${total} bytes need a ${maxStates} × ${width} transition table; split them over several automata`);
     const delta = new Int32Array(maxStates * width).fill(-1);
     const own: number[][] = [[]];
     let states = 1;
@@ -159,6 +161,10 @@ export class AhoCorasick {
     this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
     for (let s = 0; s < states; s++) this.fires[s] = own[s].length > 0 || dict[s] !== 0 ? 1 : 0;
+    for (let k = 0; k < this.delta.length; k++) {
+      const t = this.delta[k];
+      this.delta[k] = this.fires[t] !== 0 ? ~(t << shift) : t << shift;
+    }
     // patterns for verification
     this.patOff = new Int32Array(n);
     this.patLen = new Int32Array(n);
@@ -184,16 +190,18 @@ export class AhoCorasick {
     if (!this.compiled) throw new Error('AhoCorasick.scan before compile()');
     const delta = this.delta;
     const classOf = this.classOf;
-    const fires = this.fires;
     const shift = this.shift;
     const cap = this.results.length;
     let count = 0;
     this.dropped = 0;
-    let state = 0;
+    let row = 0;
     const end = offset + length;
     for (let i = offset; i < end; i++) {
-      state = delta[(state << shift) | classOf[bytes[i]]];
-      if (fires[state] !== 0) count = this.report(bytes, i + 1, state, count, cap);
+      row = delta[row | classOf[bytes[i]]];
+      if (row < 0) {
+        row = ~row;
+        count = this.report(bytes, i + 1, row >>> shift, count, cap);
+      }
     }
     return count >>> 1;
   }
@@ -202,13 +210,15 @@ export class AhoCorasick {
   test(bytes: Uint8Array, offset: number, length: number): boolean {
     const delta = this.delta;
     const classOf = this.classOf;
-    const fires = this.fires;
     const shift = this.shift;
-    let state = 0;
+    let row = 0;
     const end = offset + length;
     for (let i = offset; i < end; i++) {
-      state = delta[(state << shift) | classOf[bytes[i]]];
-      if (fires[state] !== 0 && this.report(bytes, i + 1, state, 0, 0) > 0) return true;
+      row = delta[row | classOf[bytes[i]]];
+      if (row < 0) {
+        row = ~row;
+        if (this.report(bytes, i + 1, row >>> shift, 0, 0) > 0) return true;
+      }
     }
     return false;
   }
