@@ -243,6 +243,16 @@ class PolicyReader {
     return this.scalars(node, what).map((s) => checkDomain(s.value.startsWith('.') ? s.value.slice(1) : s.value, this.textPos(s), what));
   }
 
+  /** A list file's text; a read failure is reported at the policy line that names the file. */
+  private readList(path: string, named: YScalar): string {
+    try {
+      return this.read(path);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.fail(this.textPos(named), `cannot read list file "${named.value}" (${path}): ${why}`);
+    }
+  }
+
   // ---- cluster profile -------------------------------------------------------------------------
 
   private cluster(node: YNode): ClusterProfile {
@@ -358,7 +368,7 @@ class PolicyReader {
         const s = this.scalar(fileNode, 'cidrs_file', 'a file path');
         const path = resolve(dirname(this.file), s.value);
         const list: Cidr[] = [];
-        forEachLine(path, this.read(path), (t, p) => {
+        forEachLine(path, this.readList(path, s), (t, p) => {
           if (list.length >= MAX_LIST_ENTRIES) this.fail(p, `more than ${MAX_LIST_ENTRIES} entries; expected a shorter list`);
           list.push(parseCidr(t, p));
         });
@@ -414,7 +424,7 @@ class PolicyReader {
         const s = this.scalar(v, 'domains_file', 'a file path');
         const path = resolve(dirname(this.file), s.value);
         let n = 0;
-        forEachLine(path, this.read(path), (t, p) => {
+        forEachLine(path, this.readList(path, s), (t, p) => {
           if (n >= MAX_LIST_ENTRIES) this.fail(p, `more than ${MAX_LIST_ENTRIES} entries; expected a shorter list`);
           out.dotprefix.push(checkDomain(t.startsWith('.') ? t.slice(1) : t, p, 'a domains file'));
           n++;

@@ -126,7 +126,7 @@ class Reader {
       const l = this.lines[this.i]!;
       if (l.indent < indent) break;
       if (l.indent > indent) this.fail(l.line, l.col, `unexpected indentation; expected "- " at column ${indent + 1}`);
-      if (!isSeqItem(l.text)) this.fail(l.line, l.col, `expected a sequence item "- " (this sequence started at line ${first.line})`);
+      if (!isSeqItem(l.text)) break;
       let k = 1;
       while (k < l.text.length && l.text[k] === ' ') k++;
       if (k >= l.text.length) {

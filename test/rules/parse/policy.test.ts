@@ -193,7 +193,7 @@ const cases: [string, string, string, RegExp, Record<string, string>?][] = [
   ['entropy out of range', edit(0, '    dns_tunnel: {entropy: 9.5}'), 'p.yaml:12:27', /bad entropy "9.5"; expected a number 0-8/],
   ['bad line in a domains file', edit(11, '      dns.query: {domains_file: lists/d.txt}'), 'lists/d.txt:3:3', /bad domain name "bad_domain!" \(a domains file\)/, { 'lists/d.txt': '# list\nok.example\n  bad_domain!  # x\n' }],
   ['bad line in a cidrs file', edit(11, '      dst: {cidrs_file: c.txt}'), 'c.txt:2:10', /bad prefix length "33" in "10.0.0.0\/33"; expected 0-32/, { 'c.txt': '10.0.0.0/8\n10.0.0.0/33\n' }],
-  ['missing list file', edit(11, '      dst: {cidrs_file: nope.txt}'), '/nope.txt:1:1', /cannot read/],
+  ['missing list file', edit(11, '      dst: {cidrs_file: nope.txt}'), 'p.yaml:11:25', /cannot read list file "nope.txt" \(.*\/nope.txt\): .*cannot read: ENOENT/],
 ];
 
 for (const [name, text, where, re, files] of cases) {
