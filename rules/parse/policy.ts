@@ -299,6 +299,10 @@ class PolicyReader {
       return n === undefined || n.kind === 'null' ? null : fn(n);
     };
     const match = opt('match', (n) => this.match(n)) ?? emptyMatch();
+    const vol = g('volume');
+    if (vol !== undefined && vol.kind !== 'null' && (match.direction === 'ingress' || match.direction === 'east-west')) {
+      this.fail(vol.pos, `"volume" counts bytes to destinations outside the cluster; expected direction egress or any, not ${match.direction}`);
+    }
     let suppress: Suppress[] = [];
     const sn = g('suppress');
     if (sn !== undefined && sn.kind !== 'null') {

@@ -259,4 +259,43 @@ test('domain values are lower-cased; $EGRESS_ALLOWED_DOMAINS expands', () => {
   assert.equal(s.suffix, ['.evil.io']);
   assert.is(s.negate, true);
 });
+
+test('error: volume on an ingress rule → p.yaml:12:13', () => {
+  errAt(edit(11, '      direction: ingress', '    volume: {bytes: 1GB, seconds: 1h}'), 'p.yaml:12:13', /"volume" counts bytes to destinations outside the cluster; expected direction egress or any, not ingress/);
+});
+
+test('every match field and rule option parses to what it says', () => {
+  const p = parsePolicy(edit(11,
+    '      protocol: udp',
+    '      direction: east-west',
+    '      src_port: ["1024-65535"]',
+    '      flow: closed',
+    '      http.uri: {exact: [/healthz], suffix: [.php], negate: false}',
+    '      ja4: {exact: [T13D1516H2_8DAAF6152771_E5627EFA2AB1], suffix: [_e5627efa2ab1]}',
+    "      content: [{pattern: 'a|3B 3b|b', buffer: http.user_agent, nocase: true, offset: 3, depth: 9, startswith: true, endswith: true, negate: true}]",
+    '      dsize: 10<>20',
+    '    rev: 3',
+    '    msg: "A \\"quoted\\" message"',
+    '    enabled: false',
+    '    suppress: [{by: dst, cidrs: [10.0.0.0/8, "fd00::/8"]}, {by: rule}]',
+    '    dns_tunnel: {label_length: 40}',
+  ), 'p.yaml');
+  assert.is(ruleText(p.rules[0]!), '1:3 r1 sev1 exfiltration disabled msg="A \\"quoted\\" message" udp east-west any:[1024-65535] -> any:any flow=closed ' +
+    'http.uri:exact[/healthz]:suffix[.php] ja4:exact[t13d1516h2_8daaf6152771_e5627efa2ab1]:suffix[_e5627efa2ab1] ' +
+    'content(http.user_agent)!"a;;b"[nocase,offset=3,depth=9,startswith,endswith] dsize<>10,20 suppress=dst[10.0.0.0/8,fd00::/8] suppress=rule[] dns_tunnel=-,len40,H0 @6');
+});
+
+test('list files at the sizes the issue names: 100k domains and 10k CIDRs', () => {
+  const domains = Array.from({ length: 100_000 }, (_, i) => `host-${i}.zone${i % 97}.example`).join('\n');
+  const cidrs = Array.from({ length: 10_000 }, (_, i) => (i % 2 ? `10.${i >> 8}.${i & 255}.0/24` : `fd00:${i.toString(16)}::/32`)).join('\n');
+  const p = parsePolicy(edit(11, '      tls.sni: {domains_file: d.txt}', '      dst: {cidrs_file: c.txt, negate: true}'), '/x/p.yaml', {
+    readFile: (f) => (f === '/x/d.txt' ? domains : f === '/x/c.txt' ? cidrs : ''),
+  });
+  const m = p.rules[0]!.match;
+  assert.is(m.strings[0]!.dotprefix.length, 100_000);
+  assert.equal(m.strings[0]!.domainsFile, { path: '/x/d.txt', entries: 100_000 });
+  assert.is(m.dst.any, true);
+  assert.is(m.dst.exclude.length, 10_000);
+  assert.is(m.dst.exclude[1]!.text, '10.0.1.0/24');
+});
 test.run();
