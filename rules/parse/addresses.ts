@@ -207,7 +207,7 @@ function parseSpec<T extends { any: boolean; include: U[]; exclude: U[] }, U>(
           positives++;
           include.push(...v.exclude);
         } else {
-          if (v.exclude.length > 0) fail(`cannot negate a set that mixes included and excluded items in ${kind} "${text}"`, off);
+          if (v.exclude.length > 0) fail(`cannot negate a set that mixes included and excluded items in ${kind} "${text}"; expected a negated list of plain entries`, off);
           exclude.push(...v.include);
         }
       }

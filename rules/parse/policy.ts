@@ -38,7 +38,7 @@ function defaultRead(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new PolicyError({ file: path, line: 1, column: 1 }, `cannot read: ${(e as Error).message}`);
+    throw new PolicyError({ file: path, line: 1, column: 1 }, `cannot read: ${(e as Error).message}; expected a readable policy file`);
   }
 }
 
@@ -249,7 +249,7 @@ class PolicyReader {
       return this.read(path);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      this.fail(this.textPos(named), `cannot read list file "${named.value}" (${path}): ${why}`);
+      this.fail(this.textPos(named), `cannot read list file "${named.value}" (${path}): ${why}; expected a readable file, path relative to the policy`);
     }
   }
 
@@ -364,7 +364,7 @@ class PolicyReader {
   private addr(node: YNode, what: string): AddrSpec {
     if (node.kind === 'map') {
       const f = this.fields(node, `"${what}"`, ADDR_MAP_FIELDS);
-      if (!f.has('cidrs') && !f.has('cidrs_file')) this.fail(node.pos, `"${what}" needs "cidrs" or "cidrs_file"`);
+      if (!f.has('cidrs') && !f.has('cidrs_file')) this.fail(node.pos, `"${what}" has neither "cidrs" nor "cidrs_file"; expected at least one`);
       let spec: AddrSpec = { any: false, include: [], exclude: [] };
       if (f.has('cidrs')) spec = this.addrItems(f.get('cidrs')!, what);
       const fileNode = f.get('cidrs_file');
@@ -379,7 +379,7 @@ class PolicyReader {
         spec = { any: false, include: [...spec.include, ...list], exclude: spec.exclude };
       }
       if (f.has('negate') && this.bool(f.get('negate')!, 'negate')) {
-        if (spec.exclude.length > 0 || spec.any) this.fail(f.get('negate')!.pos, `cannot negate "${what}" that already has negated entries or any`);
+        if (spec.exclude.length > 0 || spec.any) this.fail(f.get('negate')!.pos, `cannot negate "${what}" that already has negated entries or any; expected plain cidrs to negate`);
         spec = { any: true, include: [], exclude: spec.include };
       }
       return spec;
@@ -402,7 +402,7 @@ class PolicyReader {
     const seen = new Set<string>();
     for (const s of this.scalars(node, 'flow')) {
       const v = s.value;
-      if (seen.has(v)) this.fail(s.pos, `"${v}" given twice in flow`);
+      if (seen.has(v)) this.fail(s.pos, `"${v}" given twice in flow; expected each value once`);
       seen.add(v);
       if ((FLOW_STATES as readonly string[]).includes(v)) {
         if (m.flowState !== null) this.fail(s.pos, `two flow states ("${m.flowState}" and "${v}"); expected one of ${FLOW_STATES.join(', ')}`);

@@ -105,7 +105,7 @@ export function loadSuricataRules(path: string, cluster: ClusterProfile, opts: S
     text = (opts.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path);
   } catch (e) {
     if (e instanceof PolicyError) throw e;
-    throw new PolicyError({ file: path, line: 1, column: 1 }, `cannot read: ${(e as Error).message}`);
+    throw new PolicyError({ file: path, line: 1, column: 1 }, `cannot read: ${(e as Error).message}; expected a readable rules file`);
   }
   return parseSuricataRules(text, path, cluster, opts);
 }
@@ -282,7 +282,7 @@ class RuleReader {
         k++;
       }
       if (quoted) this.fail(vStart, `unterminated quoted value of "${name}"; expected a closing '"'`);
-      if (k >= to) this.fail(to, `missing ";" after option "${name}"`);
+      if (k >= to) this.fail(to, `missing ";" after option "${name}"; expected ${name}:VALUE;`);
       out.push({ name, value: t.slice(vStart, k).trimEnd(), off: start, valueOff: vStart });
       k++;
     }

@@ -103,7 +103,7 @@ class Reader {
   private node(minIndent: number): YNode {
     const l = this.lines[this.i]!;
     if (l.indent < minIndent) return { kind: 'null', pos: this.pos(l.line, l.col) };
-    if (++this.depth > MAX_DEPTH) this.fail(l.line, l.col, `nesting deeper than ${MAX_DEPTH} levels`);
+    if (++this.depth > MAX_DEPTH) this.fail(l.line, l.col, `nesting deeper than ${MAX_DEPTH} levels; expected a flatter document`);
     let out: YNode;
     if (isSeqItem(l.text)) out = this.seq(l.indent);
     else if (mapColon(l.text) >= 0) out = this.map(l.indent);
@@ -249,7 +249,7 @@ class FlowParser {
     const c = this.s[this.k];
     if (c === undefined) return { kind: 'null', pos: this.pos(start) };
     if (c === '[' || c === '{') {
-      if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+      if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels; expected a flatter document`);
       const v = c === '[' ? this.flowSeq() : this.flowMap();
       this.depth--;
       return v;
@@ -259,8 +259,8 @@ class FlowParser {
     if (c === '!') this.fail('"!" starts a YAML tag; quote a negated value, e.g. "!10.0.0.0/8"');
     if (c === '&' || c === '*') this.fail('YAML anchors and aliases are not supported; expected a plain value');
     if (c === '|' || c === '>') this.fail('block scalars (| and >) are not supported; expected a value on one line');
-    if (c === '@' || c === '`' || c === '%') this.fail(`"${c}" cannot start a plain value; quote it`);
-    if (c === '?' && this.s[this.k + 1] === ' ') this.fail('complex keys ("? ") are not supported');
+    if (c === '@' || c === '`' || c === '%') this.fail(`"${c}" cannot start a plain value; quote it, e.g. "${c}..."`);
+    if (c === '?' && this.s[this.k + 1] === ' ') this.fail('complex keys ("? ") are not supported; expected "key: value"');
     if (inFlow && (c === ',' || c === ']' || c === '}')) this.fail('empty entry; expected a value');
     let end = this.k;
     while (end < this.s.length) {
