@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { KwireError } from '../../../engine/errors.js';
 import { loadPolicy } from '../../../rules/parse/policy.js';
 import { KWIRE_ERR_POLICY } from '../../../rules/parse/policy-error.js';
-import { parseSuricataRules } from '../../../rules/parse/suricata.js';
-import { ruleText } from './summary.js';
+import { loadSuricataRules, parseSuricataRules } from '../../../rules/parse/suricata.js';
+import { portText, ruleText } from './summary.js';
 
 const cluster = loadPolicy(join(import.meta.dirname, '../../../rules/examples/k8s-policy.yaml')).cluster;
 const HOME = '10.244.0.0/16,fd00:10:244::/56,10.96.0.0/12,fd00:10:96::/112,10.0.0.0/24';
@@ -130,4 +130,31 @@ const suriCases: [string, string, string, RegExp][] = [
 ];
 for (const [name, text, where, re] of suriCases) test(`Suricata error: ${name} → ${where}`, () => suriErr(text, where, re));
 
+
+test('example rules file loads from disk: 7 rules, 1 skipped (pcre)', () => {
+  const r = loadSuricataRules(join(import.meta.dirname, '../../../rules/examples/et-style.rules'), cluster);
+  assert.equal(r.rules.map((x) => `${x.sid}@${x.pos.line} ${x.category} sev${x.severity}`), [
+    '2029100@4 blocked-destination sev1',
+    '2027759@7 blocked-destination sev2',
+    '2045066@8 blocked-destination sev2',
+    '2035443@9 blocked-destination sev2',
+    '9300004@10 metadata-api sev1',
+    '9300002@11 control-plane-exposure sev1',
+    '9300006@12 secret-leak sev1',
+  ]);
+  assert.is(r.skipped, 1);
+  assert.equal(r.warnings.map((w) => [w.sid, w.line, w.keyword]), [[9300012, 14, 'pcre']]);
+  assert.is(r.rules[0]!.match.content[0]!.buffer, 'tls.sni');
+  assert.is(portText(r.rules[5]!.match.dstPorts), '[6443,2379-2380,10250,10255,10257,10259,10249,10256,9099]');
+});
+
+test('missing rules file → KwireError naming the file', () => {
+  try {
+    loadSuricataRules('/nonexistent/x.rules', cluster);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, KwireError);
+    assert.match((e as KwireError).message, /^\/nonexistent\/x.rules:1:1: cannot read: .*ENOENT/);
+  }
+});
 test.run();

@@ -151,4 +151,20 @@ test('fuzz: 3000 seeded mutations of Suricata rules throw only KwireError', () =
   }
 });
 
+
+test('YAML subset: nesting is bounded (flow and block) with an error, not a stack overflow', () => {
+  for (const [text, where] of [
+    ['a: ' + '['.repeat(100) + ']'.repeat(100), 'd.yaml:1:'],
+    [Array.from({ length: 100 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' 1', 'd.yaml:'],
+  ] as const) {
+    try {
+      parseYaml(text, 'd.yaml');
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, KwireError);
+      assert.ok((e as KwireError).message.startsWith(where), (e as KwireError).message);
+      assert.match((e as KwireError).message, /nesting deeper than 64 levels/);
+    }
+  }
+});
 test.run();
