@@ -28,6 +28,7 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null
     rm -rf "/etc/netns/$ns"
   done
+  rmdir /etc/netns 2>/dev/null   # only if empty (we may have created it)
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -44,7 +45,7 @@ for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null || true; rm -rf "/etc/n
 nx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 bg() { local ns=$1; shift; ip netns exec "$ns" "$@" >>"$WORK/bg.log" 2>&1 & PIDS+=($!); }
 wait_port() { # ns proto port  -- bounded wait for a listener
-  local i; for i in $(seq 1 50); do
+  local i; for i in $(seq 1 200); do   # at most ~20 s (python start-up can be slow)
     if [ -n "${4:-}" ]; then nx "$1" ss -Hln"${2:0:1}" | awk '{print $4}' | grep -qxF "$4" && return 0
     else nx "$1" ss -Hln"${2:0:1}" "sport = :$3" | grep -q . && return 0; fi; sleep 0.1; done
   echo "record.sh: nothing listening on $2/$3 in $1" >&2; return 1
