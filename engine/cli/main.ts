@@ -3,15 +3,18 @@
 
 import { readFileSync } from 'node:fs';
 import { runInspectCommand, INSPECT_HELP } from './inspect-command.js';
+import { runRulesCommand, RULES_HELP } from './rules-command.js';
 import { EXIT_USAGE } from '../errors.js';
 
 const HELP = `kwire — packet-level traffic inspection for Kubernetes nodes
 
 Usage:
   kwire inspect <capture|-> [options]   decode a pcap/pcapng file (or stdin) and report alerts
+  kwire rules check POLICY [--suricata FILE]...   validate and compile a policy
   kwire --help | --version
 
-${INSPECT_HELP}`;
+${INSPECT_HELP}
+${RULES_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -24,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'inspect') return runInspectCommand(rest);
+  if (cmd === 'rules') return runRulesCommand(rest);
   process.stderr.write(`kwire: unknown command "${cmd}" (try kwire --help)\n`);
   return EXIT_USAGE;
 }
