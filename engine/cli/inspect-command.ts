@@ -5,6 +5,10 @@ import { DecoderConfig } from '../../decoders/packet.js';
 import { parsePortList } from '../../rules/builtin/port-alert.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
+import { loadPolicy } from '../../rules/parse/policy.js';
+import { loadSuricataRules } from '../../rules/parse/suricata.js';
+import { compilePolicy } from '../../rules/compile/compile-policy.js';
+import { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { FlowConfig } from '../flow/flow-config.js';
 import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
 import { summaryText } from '../output/stats-record.js';
@@ -21,6 +25,9 @@ export const INSPECT_HELP = `kwire inspect <capture|-> [options]
                         lines on a terminal, EVE NDJSON when stdout is a pipe or file
   --events LIST         record types to emit: alert, flow, tls, quic, dns, http, stats, or
                         'all' (default: alert)
+  --policy FILE         a YAML policy (rules/parse/README.md); its rules raise the alerts and the
+                        built-in port rule is off. A policy that does not compile stops kwire (exit 1)
+  --suricata FILE       Suricata rules to import into the policy (repeatable)
   --alert-ports LIST    built-in port rule: alert on TCP SYN / UDP to these ports
                         (default ${DEFAULT_ALERT_PORTS}; 'none' disables)
   --vxlan-ports LIST    UDP ports decoded as VXLAN (default 4789,8472)
@@ -67,6 +74,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
         memcap: { type: 'string', default: String(64 * 1024 * 1024) },
         'flow-timeouts': { type: 'string', default: '' },
         quiet: { type: 'boolean', default: false },
+        policy: { type: 'string' },
+        suricata: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -112,12 +121,36 @@ export async function runInspectCommand(args: string[]): Promise<number> {
     return usage((e as Error).message);
   }
 
+  let policy: PolicyMatcher | null = null;
+  if (v.policy !== undefined) {
+    try {
+      const p = loadPolicy(v.policy);
+      for (const file of v.suricata ?? []) {
+        const imp = loadSuricataRules(file, p.cluster);
+        for (const w of imp.warnings) process.stderr.write(`kwire: warning: ${w.message}\n`);
+        p.rules.push(...imp.rules);
+      }
+      policy = new PolicyMatcher(compilePolicy(p), p.cluster);
+      for (const r of policy.unsupported) {
+        process.stderr.write(`kwire: warning: rule sid ${r.sid} (${r.name}) is not evaluated yet (stream/payload content, volume or DNS-tunnel conditions)\n`);
+      }
+      alertPorts = null;
+    } catch (e) {
+      const msg = e instanceof KwireError ? `${e.message} [${e.code}]` : (e as Error).message;
+      process.stderr.write(`kwire: policy not loaded, not starting: ${msg}\n`);
+      return EXIT_BAD_INPUT;
+    }
+  } else if ((v.suricata ?? []).length > 0) {
+    return usage('--suricata needs --policy (its cluster profile resolves the rule variables)');
+  }
+
   const out = v.out ?? '-';
   const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
   const result = await runInspect({
     input, out, format, events, alertPorts, decoder, hashSeed: 0,
     flow,
     reassembly: new ReassemblyConfig({ streamDepth, memcap }),
+    policy,
   });
   if (!v.quiet) process.stderr.write(summaryText(result.stats));
   let code = EXIT_OK;

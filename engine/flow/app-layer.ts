@@ -14,6 +14,11 @@ import type { RecordOrigin } from '../output/eve-common.js';
 import { eveDnsObject, eveHttpObject, eveQuicObject, eveServerTlsObject, eveTlsObject } from '../output/eve-app.js';
 import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
 import { DnsNameMap } from './dns-names.js';
+import { clientSni } from '../output/eve-app.js';
+import { ja3Hash } from '../../decoders/ja3.js';
+import { ja4 } from '../../decoders/ja4.js';
+import { dnsQueryName } from '../../decoders/dns-text.js';
+import type { AppFields, AppKind } from '../../rules/match/policy-matcher.js';
 import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
 import { eveHeader } from '../output/eve-common.js';
 import type { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
@@ -88,6 +93,12 @@ export class AppLayer implements StreamConsumer {
   readonly counts = new AppCounts();
   private readonly want: { tls: boolean; dns: boolean; quic: boolean; http: boolean };
   private readonly flowRecords: boolean;
+
+  /**
+   * Policy hook: called with each parsed hello, DNS message or HTTP request (text fields) and the
+   * rendered app object (`"tls":{...}`), so alerts can carry it. Null: no policy loaded.
+   */
+  onApp: ((kind: AppKind, fields: AppFields, object: string) => void) | null = null;
 
   // The packet being processed (set by packet(); read by consume()).
   private pkt!: Packet;
@@ -212,7 +223,11 @@ export class AppLayer implements StreamConsumer {
     this.counts.tls++;
     app.tlsHellos++;
     app.tlsResume = recordsEnd(bytes, p, end, s.msgLength) - offset;
-    if (this.want.tls) this.emit(eveHeader('tls', this.origin, this.pkt) + eveTlsObject(ch, 't') + '}');
+    if (this.want.tls || this.onApp !== null) {
+      const obj = eveTlsObject(ch, 't');
+      if (this.want.tls) this.emit(eveHeader('tls', this.origin, this.pkt) + obj + '}');
+      this.onApp?.('tls', { sni: clientSni(ch), ja3: ja3Hash(ch), ja4: ja4(ch, 't') }, obj);
+    }
     // A second hello may follow a HelloRetryRequest (the server's side may not be captured): look at
     // the next client record once, from where this hello's records end. Usually it is application
     // data or a ChangeCipherSpec and the direction is done without a copy.
@@ -236,7 +251,14 @@ export class AppLayer implements StreamConsumer {
     const flows = this.flows;
     if (flows.appProto[this.slot] === APP_PROTO_NONE) flows.appProto[this.slot] = APP_PROTO_HTTP;
     this.counts.http++;
-    if (this.want.http) this.emit(eveHeader('http', this.origin, this.pkt) + eveHttpObject(req, bytes) + '}');
+    if (this.want.http || this.onApp !== null) {
+      const obj = eveHttpObject(req, bytes);
+      if (this.want.http) this.emit(eveHeader('http', this.origin, this.pkt) + obj + '}');
+      if (this.onApp !== null) {
+        const text = (o: number, n: number): string | undefined => (o < 0 ? undefined : new TextDecoder('latin1').decode(bytes.subarray(o, o + n)));
+        this.onApp('http', { host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength) }, obj);
+      }
+    }
     if (req.method === HTTP_CONNECT) {
       const app = flows.ext[this.slot] as FlowApp;
       app.tlsResume = req.headerLength; // the ClientHello is searched from here (scan window applies)
@@ -283,7 +305,11 @@ export class AppLayer implements StreamConsumer {
     }
     flows.appProto[slot] = APP_PROTO_QUIC;
     this.counts.quic++;
-    if (this.want.quic) this.emit(eveHeader('quic', this.origin, pkt) + eveQuicObject(ch, state.version, state.repeat) + '}');
+    if (this.want.quic || this.onApp !== null) {
+      const obj = eveQuicObject(ch, state.version, state.repeat);
+      if (this.want.quic) this.emit(eveHeader('quic', this.origin, pkt) + obj + '}');
+      if (!state.repeat) this.onApp?.('quic', { sni: clientSni(ch), ja3: ja3Hash(ch), ja4: ja4(ch, 'q') }, obj);
+    }
   }
 
   /**
@@ -312,7 +338,11 @@ export class AppLayer implements StreamConsumer {
     if (msg.qr) this.names.observe(msg, this.nowUs());
     this.flows.appProto[this.slot] = APP_PROTO_DNS;
     this.counts.dns++;
-    if (this.want.dns) this.emit(eveHeader('dns', this.origin, this.pkt) + eveDnsObject(msg) + '}');
+    if (this.want.dns || this.onApp !== null) {
+      const obj = eveDnsObject(msg);
+      if (this.want.dns) this.emit(eveHeader('dns', this.origin, this.pkt) + obj + '}');
+      if (this.onApp !== null && !msg.qr && msg.hasQuestion) this.onApp('dns', { query: dnsQueryName(msg) }, obj);
+    }
   }
 
   /** stats.app_layer: records per protocol and app-layer events (every event listed). */

@@ -68,6 +68,8 @@ export class FlowTable {
   readonly ext: (object | null)[];
   /** Community ID text, computed at the first record of the flow (engine/output/eve-flow.ts). */
   readonly communityIds: (string | null)[];
+  /** Policy rules that already alerted on the flow (alerts are once per flow and rule). */
+  readonly ruleHits: (number[] | null)[];
 
   /** Counters: flows created, ended by timeout, evicted, ended at shutdown; live flows. */
   created = 0;
@@ -76,8 +78,11 @@ export class FlowTable {
   shutdown = 0;
   active = 0;
 
-  /** Set by lookup(): the packet's direction in its flow. */
+  /** Set by track(): the packet's direction in its flow. */
   direction = TO_SERVER;
+  /** Set by track(): this packet created the flow / moved it to established. */
+  isNew = false;
+  justEstablished = false;
 
   private readonly onEnd: FlowEndHandler;
 
@@ -111,6 +116,7 @@ export class FlowTable {
     this.alerted = new Uint8Array(c);
     this.ext = new Array<object | null>(c).fill(null);
     this.communityIds = new Array<string | null>(c).fill(null);
+    this.ruleHits = new Array<number[] | null>(c).fill(null);
     this.minTimeoutUs = config.minTimeout() * 1e6;
   }
 
@@ -130,8 +136,10 @@ export class FlowTable {
       if (this.hashes[slot] === h && this.sameKey(slot, kw)) break;
       slot = this.chain[slot];
     }
+    this.isNew = slot < 0;
     if (slot < 0) slot = this.create(pkt, h, nowUs);
     else this.touch(slot);
+    const stateBefore = this.state[slot];
 
     const srcIsClient = key.srcIsA === (this.clientIsA[slot] === 1);
     const dir = srcIsClient ? TO_SERVER : TO_CLIENT;
@@ -142,6 +150,7 @@ export class FlowTable {
     this.lastUs[slot] = nowUs;
     if (pkt.ipProto === 6 && pkt.l4Offset !== 0) this.tcpState(slot, dir, pkt.tcpFlags);
     else if (this.state[slot] === STATE_NEW && this.pkts[slot * 2 + 1] > 0 && this.pkts[slot * 2] > 0) this.state[slot] = STATE_ESTABLISHED;
+    this.justEstablished = stateBefore === STATE_NEW && this.state[slot] === STATE_ESTABLISHED;
     return slot;
   }
 
@@ -211,6 +220,7 @@ export class FlowTable {
     this.alerted[slot] = 0;
     this.ext[slot] = null;
     this.communityIds[slot] = null;
+    this.ruleHits[slot] = null;
     // newest at the head
     this.lruPrev[slot] = -1;
     this.lruNext[slot] = this.lruHead;

@@ -9,6 +9,7 @@ import { FlowConfig } from '../flow/flow-config.js';
 import { LineSink } from '../output/sink.js';
 import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
 import { Inspector } from './inspector.js';
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 
 export interface InspectOptions {
@@ -27,6 +28,7 @@ export interface InspectOptions {
   hashSeed: number;
   flow?: FlowConfig;
   reassembly?: ReassemblyConfig;
+  policy?: PolicyMatcher | null;
   chunkSize?: number;
 }
 
@@ -50,6 +52,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
     events: opts.events,
     format: opts.format,
     alertPorts: opts.alertPorts,
+    policy: opts.policy ?? null,
   }, (line) => sink.write(line));
   let lastTsSec = 0;
   let inputError: Error | null = null;

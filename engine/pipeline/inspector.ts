@@ -14,6 +14,8 @@ import { IpDefrag } from '../reassembly/ip-defrag.js';
 import { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
 import { StreamStats } from '../reassembly/tcp-stream.js';
 import { AppLayer } from '../flow/app-layer.js';
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
+import { TO_SERVER } from '../flow/flow-table.js';
 
 export interface InspectorOptions {
   decoder: DecoderConfig;
@@ -25,6 +27,8 @@ export interface InspectorOptions {
   format: 'eve' | 'text';
   /** Port bitmap of the built-in port rule, or null. */
   alertPorts: Uint8Array | null;
+  /** A compiled policy; when given, its rules raise the alerts. */
+  policy?: PolicyMatcher | null;
 }
 
 /** Receives each output line (without newline). */
@@ -41,6 +45,9 @@ export class Inspector {
   /** The record origin of the frame being processed (reused, never reallocated). */
   readonly origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0, flows: null, slot: 0 };
   private readonly portRule: PortAlertRule | null;
+  private readonly policy: PolicyMatcher | null;
+  private fire: ((rule: AlertRule, i: number) => void) | null = null;
+  private slot = 0;
   private readonly eve: boolean;
   private readonly flowEvents: boolean;
 
@@ -53,6 +60,12 @@ export class Inspector {
     this.portRule = opts.alertPorts !== null && opts.events.has('alert') ? new PortAlertRule(opts.alertPorts) : null;
     this.flows = new FlowTable(opts.flow, (slot, reason) => this.flowEnded(slot, reason));
     this.app = new AppLayer(opts.events, this.eve, opts.reassembly, this.memory, this.streamStats, emit);
+    this.policy = opts.policy ?? null;
+    if (this.policy !== null && opts.events.has('alert')) {
+      const policy = this.policy;
+      this.fire = (rule, i) => this.policyAlert(rule, i, '');
+      this.app.onApp = (kind, fields, object) => policy.app(kind, fields, this.pkt, (rule, i) => this.policyAlert(rule, i, object));
+    }
   }
 
   /** Process one captured frame; `bytes` stays valid only during the call. */
@@ -79,6 +92,8 @@ export class Inspector {
     o.flowId = flows.flowId[slot];
     o.flows = flows;
     o.slot = slot;
+    this.slot = slot;
+    if (this.fire !== null) this.policy!.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire);
     if (this.portRule !== null) {
       const rule = this.portRule.match(pkt, status);
       if (rule !== null) this.alert(rule, slot);
@@ -110,6 +125,18 @@ export class Inspector {
       memory: { reassembly_peak: this.memory.peak, reassembly_refused: this.memory.refused },
       app_layer: this.app.stats(),
     };
+  }
+
+  /** A policy rule fired on the current flow: once per flow and rule; `object` is the app object or ''. */
+  private policyAlert(rule: AlertRule, index: number, object: string): void {
+    const hits = this.flows.ruleHits[this.slot];
+    if (hits !== null && hits.includes(index)) return;
+    if (hits === null) this.flows.ruleHits[this.slot] = [index];
+    else hits.push(index);
+    this.alerts++;
+    this.flows.alerted[this.slot] = 1;
+    const pkt = this.pkt;
+    this.emit(this.eve ? eveHeader('alert', this.origin, pkt) + (object === '' ? '' : object + ',') + rule.eveAlert + '}' : alertTextLine(this.origin, pkt, rule));
   }
 
   private alert(rule: AlertRule, slot: number): void {
