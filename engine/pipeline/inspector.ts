@@ -4,7 +4,7 @@
 import { decodeFrame } from '../../decoders/frame.js';
 import { DecoderConfig, Packet, S_OK, S_TRUNCATED } from '../../decoders/packet.js';
 import { PortAlertRule } from '../../rules/builtin/port-alert.js';
-import type { AlertRule } from '../../rules/alert-rule.js';
+import { eveAlertWith, type AlertRule } from '../../rules/alert-rule.js';
 import { FlowConfig } from '../flow/flow-config.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { alertTextLine } from '../output/alert-text.js';
@@ -47,6 +47,8 @@ export class Inspector {
   private readonly portRule: PortAlertRule | null;
   private readonly policy: PolicyMatcher | null;
   private fire: ((rule: AlertRule, i: number) => void) | null = null;
+  private firePayload: ((rule: AlertRule, i: number, redacted: string) => void) | null = null;
+  private payloadDepth = 0;
   private slot = 0;
   private readonly eve: boolean;
   private readonly flowEvents: boolean;
@@ -64,6 +66,8 @@ export class Inspector {
     if (this.policy !== null && opts.events.has('alert')) {
       const policy = this.policy;
       this.fire = (rule, i) => this.policyAlert(rule, i, '');
+      this.firePayload = (rule, i, redacted) => this.policyAlert(rule, i, '', redacted);
+      this.payloadDepth = opts.reassembly.streamDepth;
       this.app.onApp = (kind, fields, object) => policy.app(kind, fields, this.pkt, (rule, i) => this.policyAlert(rule, i, object));
     }
   }
@@ -93,7 +97,14 @@ export class Inspector {
     o.flows = flows;
     o.slot = slot;
     this.slot = slot;
-    if (this.fire !== null) this.policy!.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire);
+    if (this.fire !== null) {
+      const policy = this.policy!;
+      policy.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire);
+      // payload content: the first bytes of each direction (wire bytes as the bound)
+      if (policy.hasPayloadRules && pkt.payloadLength > 0 && flows.bytes[slot * 2 + flows.direction] <= this.payloadDepth) {
+        policy.payload(pkt, this.firePayload!);
+      }
+    }
     if (this.portRule !== null) {
       const rule = this.portRule.match(pkt, status);
       if (rule !== null) this.alert(rule, slot);
@@ -128,7 +139,7 @@ export class Inspector {
   }
 
   /** A policy rule fired on the current flow: once per flow and rule; `object` is the app object or ''. */
-  private policyAlert(rule: AlertRule, index: number, object: string): void {
+  private policyAlert(rule: AlertRule, index: number, object: string, redacted = ''): void {
     const hits = this.flows.ruleHits[this.slot];
     if (hits !== null && hits.includes(index)) return;
     if (hits === null) this.flows.ruleHits[this.slot] = [index];
@@ -136,7 +147,8 @@ export class Inspector {
     this.alerts++;
     this.flows.alerted[this.slot] = 1;
     const pkt = this.pkt;
-    this.emit(this.eve ? eveHeader('alert', this.origin, pkt) + (object === '' ? '' : object + ',') + rule.eveAlert + '}' : alertTextLine(this.origin, pkt, rule));
+    const alert = redacted === '' ? rule.eveAlert : eveAlertWith(rule, 'kwire_match', redacted);
+    this.emit(this.eve ? eveHeader('alert', this.origin, pkt) + (object === '' ? '' : object + ',') + alert + '}' : alertTextLine(this.origin, pkt, rule));
   }
 
   private alert(rule: AlertRule, slot: number): void {

@@ -1,13 +1,15 @@
 // Evaluating a compiled policy on the packet path: header-only rules on a flow's first packet (or
 // when it becomes established, for `flow: established` rules), app-layer rules when a ClientHello,
 // DNS message or HTTP request is parsed. Alerts are raised once per flow and rule.
-// Not evaluated yet (counted in `unsupported`): content on the TCP stream or packet payload,
-// thresholds/limits, volume and DNS-tunnel heuristics — the next steps of issue 4.
+// Content on the TCP stream or packet payload is matched per packet by one multi-pattern automaton
+// over the first bytes of each direction (a pattern split across two segments is not seen yet).
+// Not evaluated yet (counted in `unsupported`): thresholds/limits, volume and DNS-tunnel heuristics.
 
 import type { Packet } from '../../decoders/packet.js';
 import type { ClusterProfile, PolicyRule, StringMatch } from '../parse/policy-schema.js';
 import type { CompiledPolicy } from '../compile/compile-policy.js';
 import { DomainTrie, loadDomainFile } from '../compile/domain-trie.js';
+import { AhoCorasick } from '../compile/aho-corasick.js';
 import type { CidrSet } from '../compile/cidr-trie.js';
 import { makeAlertRule, type AlertRule } from '../alert-rule.js';
 import { clusterSet, DIR_ANY, DIR_EAST_WEST, DIR_EGRESS, DIR_INGRESS, HeaderMatch } from './header-match.js';
@@ -62,6 +64,12 @@ export class PolicyMatcher {
   private readonly headerOnly: number[] = [];
   private readonly byApp = new Map<AppKind, number[]>();
   private readonly cluster: CidrSet;
+  private readonly payloadAc = new AhoCorasick(512);
+  private compiledAc = false;
+  private readonly payloadPattern: number[] = [];
+  private readonly payloadContentIndex: number[] = [];
+  private readonly payloadRules: number[] = [];
+  private readonly seenScratch = new Map<number, number>();
   /** Rules the packet path cannot evaluate yet (stream/payload content, volume, DNS tunnel). */
   readonly unsupported: PolicyRule[] = [];
 
@@ -69,8 +77,23 @@ export class PolicyMatcher {
     this.cluster = clusterSet(profile);
     compiled.rules.forEach((rule) => {
       const m = rule.match;
-      if (rule.volume !== null || rule.dnsTunnel !== null || m.content.some((c) => !APP_BUFFERS.has(c.buffer))) {
+      if (rule.volume !== null || rule.dnsTunnel !== null) {
         this.unsupported.push(rule);
+        return;
+      }
+      const payloadContent = m.content.filter((c) => !APP_BUFFERS.has(c.buffer));
+      if (payloadContent.length > 0) {
+        if (payloadContent.length !== m.content.length || m.strings.length > 0) {
+          this.unsupported.push(rule); // mixing payload content with app fields: not yet
+          return;
+        }
+        const i = this.rules.push(this.compileRule(rule, new Set())) - 1;
+        m.content.forEach((c, k) => {
+          const id = this.payloadAc.add(c.bytes, c.nocase, c.pos);
+          this.payloadPattern[id] = i;
+          this.payloadContentIndex[id] = k;
+        });
+        this.payloadRules.push(i);
         return;
       }
       const apps = new Set<AppKind>();
@@ -80,17 +103,66 @@ export class PolicyMatcher {
       }
       for (const c of m.content) apps.add(APP_OF_FIELD[c.buffer]);
       if (m.app !== null) apps.add(m.app);
-      const cr: CompiledRule = {
-        rule,
-        alert: makeAlertRule({ gid: 1, sid: rule.sid, rev: rule.rev, signature: rule.msg || rule.name, category: rule.category, severity: rule.severity, action: 'allowed' }),
-        header: new HeaderMatch(m),
-        apps,
-        lists: m.strings.map((s) => (s.domainsFile === null ? null : loadDomainFile(s.domainsFile.path, 1))),
-      };
-      const i = this.rules.push(cr) - 1;
+      const i = this.rules.push(this.compileRule(rule, apps)) - 1;
       if (apps.size === 0) this.headerOnly.push(i);
       for (const a of apps) (this.byApp.get(a) ?? this.byApp.set(a, []).get(a)!).push(i);
     });
+  }
+
+  private compileRule(rule: PolicyRule, apps: Set<AppKind>): CompiledRule {
+    return {
+      rule,
+      alert: makeAlertRule({ gid: 1, sid: rule.sid, rev: rule.rev, signature: rule.msg || rule.name, category: rule.category,
+        severity: rule.severity, action: 'allowed', metadata: { kwire_rule: [rule.name] } }),
+      header: new HeaderMatch(rule.match),
+      apps,
+      lists: rule.match.strings.map((s) => (s.domainsFile === null ? null : loadDomainFile(s.domainsFile.path, 1))),
+    };
+  }
+
+  /** Is there any rule on packet payloads (so the caller scans them)? */
+  get hasPayloadRules(): boolean {
+    return this.payloadRules.length > 0;
+  }
+
+  /**
+   * Payload/stream content rules on one packet's payload: every non-negated pattern of a rule must
+   * occur (offset/depth from the payload start), no negated one may, and the header must match.
+   * `fire(alert, index, redacted)` gets the first matched token with all but 4 characters masked.
+   */
+  payload(pkt: Packet, fire: (a: AlertRule, i: number, redacted: string) => void): void {
+    if (this.payloadRules.length === 0 || pkt.payloadLength === 0) return;
+    const ac = this.payloadAc;
+    if (!this.compiledAc) { ac.compile(); this.compiledAc = true; }
+    const n = ac.scan(pkt.bytes, pkt.payloadOffset, pkt.payloadLength);
+    if (n === 0) return;
+    const res = ac.results;
+    const seen = this.seenScratch;
+    seen.clear();
+    for (let k = 0; k < n; k++) {
+      const id = res[2 * k];
+      const end = res[2 * k + 1] - pkt.payloadOffset;
+      const r = this.rules[this.payloadPattern[id]];
+      const c = r.rule.match.content[this.payloadContentIndex[id]];
+      const start = end - c.bytes.length;
+      if (start < c.offset || (c.depth > 0 && end > c.offset + c.depth)) continue;
+      const key = this.payloadPattern[id] * 64 + this.payloadContentIndex[id];
+      if (!seen.has(key)) seen.set(key, res[2 * k + 1] - c.bytes.length);
+    }
+    const dir = this.clusterDirection(pkt);
+    for (const i of this.payloadRules) {
+      const r = this.rules[i];
+      const cs = r.rule.match.content;
+      let ok = true;
+      let at = -1;
+      for (let k = 0; k < cs.length && ok; k++) {
+        const hit = seen.has(i * 64 + k);
+        ok = cs[k].negate ? !hit : hit;
+        if (hit && at < 0) at = seen.get(i * 64 + k)!;
+      }
+      if (!ok || at < 0 || !r.header.matches(pkt, dir)) continue;
+      fire(r.alert, i, redact(pkt.bytes, at, pkt.payloadOffset + pkt.payloadLength));
+    }
   }
 
   get ruleCount(): number {
@@ -152,4 +224,19 @@ export class PolicyMatcher {
       if (ok) fire(r.alert, i);
     }
   }
+}
+
+/** The token at `at` (letters, digits and -_/+=.), first 4 characters kept, the rest masked, ≤ 64. */
+export function redact(b: Uint8Array, at: number, end: number): string {
+  let e = at;
+  while (e < end && e - at < 64) {
+    const c = b[e];
+    const word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2f || c === 0x2b || c === 0x3d || c === 0x2e || c === 0x20;
+    if (!word) break;
+    e++;
+  }
+  const keep = Math.min(4, e - at);
+  let s = '';
+  for (let i = at; i < at + keep; i++) s += String.fromCharCode(b[i]);
+  return s + '*'.repeat(e - at - keep);
 }

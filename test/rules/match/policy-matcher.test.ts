@@ -43,6 +43,21 @@ test('control plane from outside, paste/tunnel SNI with the tls object', () => {
   for (const a of sni) assert.match(a.tls.ja4, /^t1[23]d/);
 });
 
+test('cleartext secrets: each kind alerts once with the secret redacted, never in clear', () => {
+  const sec = alerts.filter((a) => a.alert.category === 'secret-leak');
+  const kinds = new Set(sec.map((a) => a.alert.metadata.kwire_rule[0]));
+  for (const k of ['secret-aws-access-key', 'secret-pem-private-key', 'secret-github-token', 'secret-slack-token']) assert.ok(kinds.has(k), k);
+  const aws = sec.find((a) => a.alert.metadata.kwire_rule[0] === 'secret-aws-access-key')!;
+  assert.match(aws.alert.metadata.kwire_match[0], /^AKIA\*{16}$/);
+  assert.not.match(run.stdout, /AKIA[0-9A-Z]{16}/);
+  assert.not.match(run.stdout, /ghp_[0-9A-Za-z]{20}/);
+  // and inside VXLAN (Flannel 8472) too
+  const vx = ndjson(kwire(['inspect', join(ROOT, 'samples', 'netns', 'k8s-vxlan.pcap'), '--policy', POLICY, '--out', '-', '--quiet']).stdout);
+  const vsec = vx.filter((a) => a.alert.category === 'secret-leak');
+  assert.ok(vsec.length >= 1);
+  assert.is(vsec[0].tunnel.type, 'VXLAN');
+});
+
 test('benign traffic in the same capture stays silent', () => {
   assert.not.ok(alerts.some((a) => a.tls?.sni === 'api.github.com'));
   assert.not.ok(alerts.some((a) => /\.cluster\.local$/.test(a.dns?.rrname ?? '')));
