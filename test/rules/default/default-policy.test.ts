@@ -306,6 +306,7 @@ test('coverage: egress to disallowed ports, TCP and UDP, honouring the allow lis
       for (const allowed of [53, 80, 123, 443]) assert.not.ok(portSpecHas(r.match.dstPorts, allowed), `${r.name}: ${allowed} allowed`);
       assert.ok(portSpecHas(r.match.dstPorts, 8081) && portSpecHas(r.match.dstPorts, 25), `${r.name}: 8081 and 25 not allowed`);
     }
+    if (proto === 'tcp') for (const r of rules) for (const cp of [6443, 10250, 2379]) assert.not.ok(portSpecHas(r.match.dstPorts, cp), `${r.name}: ${cp} left to the control-plane rules`);
   }
   const q = withProfile({ egress_allowed_cidrs: '[52.94.0.0/16]' });
   const tcp = enabled(q, 'disallowed-port').find((r) => r.match.direction === 'egress' && r.match.protocol === 'tcp')!;
