@@ -49,6 +49,7 @@ export class Inspector {
   private fire: ((rule: AlertRule, i: number) => void) | null = null;
   private firePayload: ((rule: AlertRule, i: number, redacted: string) => void) | null = null;
   private payloadDepth = 0;
+  private nowUs = 0;
   private slot = 0;
   private readonly eve: boolean;
   private readonly flowEvents: boolean;
@@ -68,7 +69,7 @@ export class Inspector {
       this.fire = (rule, i) => this.policyAlert(rule, i, '');
       this.firePayload = (rule, i, redacted) => this.policyAlert(rule, i, '', redacted);
       this.payloadDepth = opts.reassembly.streamDepth;
-      this.app.onApp = (kind, fields, object) => policy.app(kind, fields, this.pkt, (rule, i) => this.policyAlert(rule, i, object));
+      this.app.onApp = (kind, fields, object) => policy.app(kind, fields, this.pkt, (rule, i) => this.policyAlert(rule, i, object), this.nowUs);
     }
   }
 
@@ -85,6 +86,7 @@ export class Inspector {
     o.iface = iface;
     o.flows = null;
     const nowUs = tsSec * 1e6 + Math.floor(tsNsec / 1000);
+    this.nowUs = nowUs;
     if (pkt.isFragment && pkt.ipVersion !== 0) {
       const r = this.defrag.fragment(pkt, nowUs);
       if (r === -1) return;
@@ -104,6 +106,7 @@ export class Inspector {
       if (policy.hasPayloadRules && pkt.payloadLength > 0 && flows.bytes[slot * 2 + flows.direction] <= this.payloadDepth) {
         policy.payload(pkt, this.firePayload!);
       }
+      if (policy.hasVolumeRules) policy.volume(pkt, nowUs, this.fire);
     }
     if (this.portRule !== null) {
       const rule = this.portRule.match(pkt, status);

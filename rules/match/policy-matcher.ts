@@ -70,6 +70,11 @@ export class PolicyMatcher {
   private readonly payloadContentIndex: number[] = [];
   private readonly payloadRules: number[] = [];
   private readonly seenScratch = new Map<number, number>();
+  private readonly volumeRules: number[] = [];
+  /** Per volume rule: destination key → window start (µs), bytes, fired. Bounded. */
+  private readonly volumeState = new Map<number, Map<number, { start: number; bytes: number; fired: boolean }>>();
+  /** Per DNS-tunnel rule: registered domain → window start (µs), queries, fired. Bounded. */
+  private readonly tunnelState = new Map<number, Map<string, { start: number; count: number; fired: boolean }>>();
   /** Rules the packet path cannot evaluate yet (stream/payload content, volume, DNS tunnel). */
   readonly unsupported: PolicyRule[] = [];
 
@@ -78,7 +83,13 @@ export class PolicyMatcher {
     compiled.rules.forEach((rule) => {
       const m = rule.match;
       if (rule.volume !== null || rule.dnsTunnel !== null) {
-        this.unsupported.push(rule);
+        if (m.strings.length > 0 || m.content.length > 0) {
+          this.unsupported.push(rule); // combined with string/content conditions: not yet
+          return;
+        }
+        const i = this.rules.push(this.compileRule(rule, new Set())) - 1;
+        if (rule.volume !== null) this.volumeRules.push(i);
+        else (this.byApp.get('dns') ?? this.byApp.set('dns', []).get('dns')!).push(i);
         return;
       }
       const payloadContent = m.content.filter((c) => !APP_BUFFERS.has(c.buffer));
@@ -165,6 +176,69 @@ export class PolicyMatcher {
     }
   }
 
+  /**
+   * DNS tunnelling per registered domain (the last two labels): a query trips with a label of at
+   * least `label_length`, or a subdomain part (≥ 16 characters) whose Shannon entropy reaches
+   * `entropy`, or when the domain's queries reach `query_rate` within its window. One alert per
+   * domain and window.
+   */
+  private tunnelTrips(i: number, rule: PolicyRule, query: string, nowUs: number): boolean {
+    const t = rule.dnsTunnel!;
+    const labels = query.toLowerCase().replace(/\.$/, '').split('.');
+    if (labels.length < 3) return false;
+    const domain = labels.slice(-2).join('.');
+    const sub = labels.slice(0, -2).join('');
+    let trip = labels.some((l) => l.length >= t.labelLength) || (sub.length >= 16 && entropy(sub) >= t.entropy);
+    let states = this.tunnelState.get(i);
+    if (states === undefined) this.tunnelState.set(i, (states = new Map()));
+    let st = states.get(domain);
+    const windowUs = (t.queryRate?.seconds ?? 60) * 1e6;
+    if (st === undefined || nowUs - st.start > windowUs) {
+      if (st === undefined && states.size >= 10_000) states.delete(states.keys().next().value!);
+      st = { start: nowUs, count: 0, fired: false };
+      states.set(domain, st);
+    }
+    st.count++;
+    if (t.queryRate !== null && st.count >= t.queryRate.count) trip = true;
+    if (!trip || st.fired) return false;
+    st.fired = true;
+    return true;
+  }
+
+  /** Is there a volume rule (so the caller accounts every packet)? */
+  get hasVolumeRules(): boolean {
+    return this.volumeRules.length > 0;
+  }
+
+  /**
+   * Volume rules: bytes sent to one destination outside the cluster within the window; one alert
+   * per destination and window. Destinations are keyed by a hash of their address (no allocation).
+   */
+  volume(pkt: Packet, nowUs: number, fire: (a: AlertRule, i: number) => void): void {
+    const dir = this.clusterDirection(pkt);
+    if (dir !== DIR_EGRESS && dir !== DIR_ANY) return;
+    if (this.cluster.contains(pkt.bytes, pkt.dstAddrOffset, pkt.ipVersion)) return;
+    const key = addressKey(pkt.bytes, pkt.dstAddrOffset, pkt.ipVersion);
+    for (const i of this.volumeRules) {
+      const r = this.rules[i];
+      const v = r.rule.volume!;
+      if (!r.header.matches(pkt, dir)) continue;
+      let states = this.volumeState.get(i);
+      if (states === undefined) this.volumeState.set(i, (states = new Map()));
+      let st = states.get(key);
+      if (st === undefined || nowUs - st.start > v.seconds * 1e6) {
+        if (st === undefined && states.size >= 65_536) states.delete(states.keys().next().value!);
+        st = { start: nowUs, bytes: 0, fired: false };
+        states.set(key, st);
+      }
+      st.bytes += pkt.origLen;
+      if (!st.fired && st.bytes >= v.bytes) {
+        st.fired = true;
+        fire(r.alert, i);
+      }
+    }
+  }
+
   get ruleCount(): number {
     return this.rules.length;
   }
@@ -193,7 +267,7 @@ export class PolicyMatcher {
   }
 
   /** Rules on an app-layer event of `kind` with its text fields. */
-  app(kind: AppKind, f: AppFields, pkt: Packet, fire: (a: AlertRule, i: number) => void): void {
+  app(kind: AppKind, f: AppFields, pkt: Packet, fire: (a: AlertRule, i: number) => void, nowUs = 0): void {
     const list = this.byApp.get(kind);
     if (list === undefined) return;
     const dir = this.clusterDirection(pkt);
@@ -201,6 +275,10 @@ export class PolicyMatcher {
       const r = this.rules[i];
       const m = r.rule.match;
       if (!r.header.matches(pkt, dir)) continue;
+      if (r.rule.dnsTunnel !== null) {
+        if (f.query !== undefined && this.tunnelTrips(i, r.rule, f.query, nowUs)) fire(r.alert, i);
+        continue;
+      }
       let ok = true;
       for (let k = 0; k < m.strings.length && ok; k++) {
         const s = m.strings[k];
@@ -239,4 +317,24 @@ export function redact(b: Uint8Array, at: number, end: number): string {
   let s = '';
   for (let i = at; i < at + keep; i++) s += String.fromCharCode(b[i]);
   return s + '*'.repeat(e - at - keep);
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** A 32-bit key for an address (IPv4 exactly; IPv6 hashed). */
+function addressKey(b: Uint8Array, off: number, v: number): number {
+  if (v === 4) return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[off + i], 0x01000193);
+  return (h >>> 0) + 0x100000000; // never equal to an IPv4 key
 }

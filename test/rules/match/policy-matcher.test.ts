@@ -58,6 +58,26 @@ test('cleartext secrets: each kind alerts once with the secret redacted, never i
   assert.is(vsec[0].tunnel.type, 'VXLAN');
 });
 
+test('DNS tunnelling: the burst of long random labels alerts once for its registered domain', () => {
+  const dt = alerts.filter((a) => a.alert.category === 'dns-tunnel');
+  assert.is(dt.length, 1);
+  assert.match(dt[0].dns.rrname, /\.t\.exfil-test\.example$/);
+});
+
+test('volume: an upload over the threshold to one outside destination alerts once; under it, silence', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kwire-volume-'));
+  const text = readFileSync(POLICY, 'utf8');
+  assert.match(text, /volume: \{bytes: 500MiB, seconds: 10m\}/);
+  const small = join(dir, 'small.yaml');
+  writeFileSync(small, text.replace('volume: {bytes: 500MiB, seconds: 10m}', 'volume: {bytes: 10MiB, seconds: 10m}').replace(/lists\//g, join(ROOT, 'rules', 'examples', 'lists') + '/'));
+  const r = kwire(['inspect', CAPTURE, '--policy', small, '--out', '-', '--quiet']);
+  assert.is(r.status, 0, r.stderr);
+  const vol = ndjson(r.stdout).filter((a) => a.alert.signature_id === 9200026);
+  assert.is(vol.length, 1);
+  assert.is(vol[0].src_ip, '10.244.1.10');
+  assert.not.ok(alerts.some((a) => a.alert.signature_id === 9200026), '20 MiB is under 500 MiB');
+});
+
 test('benign traffic in the same capture stays silent', () => {
   assert.not.ok(alerts.some((a) => a.tls?.sni === 'api.github.com'));
   assert.not.ok(alerts.some((a) => /\.cluster\.local$/.test(a.dns?.rrname ?? '')));
