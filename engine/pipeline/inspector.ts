@@ -143,10 +143,15 @@ export class Inspector {
 
   /** A policy rule fired on the current flow: once per flow and rule; `object` is the app object or ''. */
   private policyAlert(rule: AlertRule, index: number, object: string, redacted = ''): void {
+    const policy = this.policy!;
+    const perFlow = policy.perFlow(index);
     const hits = this.flows.ruleHits[this.slot];
-    if (hits !== null && hits.includes(index)) return;
-    if (hits === null) this.flows.ruleHits[this.slot] = [index];
-    else hits.push(index);
+    if (perFlow && hits !== null && hits.includes(index)) return;
+    if (!policy.allow(index, this.pkt, this.origin.flowId, this.nowUs)) return;
+    if (perFlow) {
+      if (hits === null) this.flows.ruleHits[this.slot] = [index];
+      else hits.push(index);
+    }
     this.alerts++;
     this.flows.alerted[this.slot] = 1;
     const pkt = this.pkt;

@@ -27,6 +27,10 @@ class AddrMatch {
   }
 }
 
+export function cidrSetOf(list: { bytes: Uint8Array; prefix: number }[]): CidrSet {
+  return cidrSet(list);
+}
+
 function cidrSet(list: { bytes: Uint8Array; prefix: number }[]): CidrSet {
   const set = new CidrSet();
   for (const c of list) set.insertBytes(c.bytes, c.prefix, c.bytes.length === 16 ? 6 : 4, 1);

@@ -10,9 +10,9 @@ import type { ClusterProfile, PolicyRule, StringMatch } from '../parse/policy-sc
 import type { CompiledPolicy } from '../compile/compile-policy.js';
 import { DomainTrie, loadDomainFile } from '../compile/domain-trie.js';
 import { AhoCorasick } from '../compile/aho-corasick.js';
-import type { CidrSet } from '../compile/cidr-trie.js';
+import { CidrSet } from '../compile/cidr-trie.js';
 import { makeAlertRule, type AlertRule } from '../alert-rule.js';
-import { clusterSet, DIR_ANY, DIR_EAST_WEST, DIR_EGRESS, DIR_INGRESS, HeaderMatch } from './header-match.js';
+import { clusterSet, cidrSetOf, DIR_ANY, DIR_EAST_WEST, DIR_EGRESS, DIR_INGRESS, HeaderMatch } from './header-match.js';
 
 export type AppKind = 'tls' | 'quic' | 'dns' | 'http';
 
@@ -34,6 +34,7 @@ const APP_BUFFERS = new Set(['tls.sni', 'quic.sni', 'dns.query', 'http.host', 'h
 
 interface CompiledRule {
   rule: PolicyRule;
+  rate: RateControl;
   alert: AlertRule;
   header: HeaderMatch;
   /** Which app events can satisfy the rule; empty: a header-only rule. */
@@ -83,8 +84,9 @@ export class PolicyMatcher {
     compiled.rules.forEach((rule) => {
       const m = rule.match;
       if (rule.volume !== null || rule.dnsTunnel !== null) {
-        if (m.strings.length > 0 || m.content.length > 0) {
-          this.unsupported.push(rule); // combined with string/content conditions: not yet
+        const dnsOnly = m.content.length === 0 && m.strings.every((s) => s.field === 'dns.query');
+        if (rule.volume !== null ? m.strings.length > 0 || m.content.length > 0 : !dnsOnly) {
+          this.unsupported.push(rule); // volume with string/content conditions, tunnel beyond dns.query: not yet
           return;
         }
         const i = this.rules.push(this.compileRule(rule, new Set())) - 1;
@@ -123,6 +125,7 @@ export class PolicyMatcher {
   private compileRule(rule: PolicyRule, apps: Set<AppKind>): CompiledRule {
     return {
       rule,
+      rate: new RateControl(rule),
       alert: makeAlertRule({ gid: 1, sid: rule.sid, rev: rule.rev, signature: rule.msg || rule.name, category: rule.category,
         severity: rule.severity, action: 'allowed', metadata: { kwire_rule: [rule.name] } }),
       header: new HeaderMatch(rule.match),
@@ -188,7 +191,9 @@ export class PolicyMatcher {
     if (labels.length < 3) return false;
     const domain = labels.slice(-2).join('.');
     const sub = labels.slice(0, -2).join('');
-    let trip = labels.some((l) => l.length >= t.labelLength) || (sub.length >= 16 && entropy(sub) >= t.entropy);
+    // A test left at 0 is off.
+    let trip = (t.labelLength > 0 && labels.some((l) => l.length >= t.labelLength)) ||
+      (t.entropy > 0 && sub.length >= 16 && entropy(sub) >= t.entropy);
     let states = this.tunnelState.get(i);
     if (states === undefined) this.tunnelState.set(i, (states = new Map()));
     let st = states.get(domain);
@@ -239,6 +244,19 @@ export class PolicyMatcher {
     }
   }
 
+  /**
+   * Rate control for a match of rule `i` on the current packet: false when suppressed or held by
+   * its threshold/limit. `perFlow` tells the caller whether to also alert only once per flow.
+   */
+  allow(i: number, pkt: Packet, flowId: number, nowUs: number): boolean {
+    return this.rules[i].rate.allow(pkt, flowId, nowUs);
+  }
+
+  /** Rules with a threshold or limit count every match; others alert once per flow. */
+  perFlow(i: number): boolean {
+    return !this.rules[i].rate.counted;
+  }
+
   get ruleCount(): number {
     return this.rules.length;
   }
@@ -275,10 +293,7 @@ export class PolicyMatcher {
       const r = this.rules[i];
       const m = r.rule.match;
       if (!r.header.matches(pkt, dir)) continue;
-      if (r.rule.dnsTunnel !== null) {
-        if (f.query !== undefined && this.tunnelTrips(i, r.rule, f.query, nowUs)) fire(r.alert, i);
-        continue;
-      }
+
       let ok = true;
       for (let k = 0; k < m.strings.length && ok; k++) {
         const s = m.strings[k];
@@ -299,6 +314,7 @@ export class PolicyMatcher {
         if (hit && c.endswith) hit = hay.endsWith(n);
         ok = c.negate ? !hit : hit;
       }
+      if (ok && r.rule.dnsTunnel !== null) ok = f.query !== undefined && this.tunnelTrips(i, r.rule, f.query, nowUs);
       if (ok) fire(r.alert, i);
     }
   }
@@ -337,4 +353,47 @@ function addressKey(b: Uint8Array, off: number, v: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < 16; i++) h = Math.imul(h ^ b[off + i], 0x01000193);
   return (h >>> 0) + 0x100000000; // never equal to an IPv4 key
+}
+
+/**
+ * Rate control of one rule (Suricata's threshold, limit and suppress): `allow()` says whether a
+ * match becomes an alert. threshold: an alert every `count` matches within `seconds` per key;
+ * limit: at most `count` alerts per `seconds` per key; suppress: never for listed src/dst CIDRs.
+ */
+export class RateControl {
+  private readonly counts = new Map<number, { start: number; matches: number; alerts: number }>();
+  private readonly suppress: { by: string; set: CidrSet | null }[];
+  constructor(private readonly rule: PolicyRule) {
+    this.suppress = rule.suppress.map((s) => ({ by: s.by, set: s.cidrs.length > 0 ? cidrSetOf(s.cidrs) : null }));
+  }
+
+  /** Does the rule control anything beyond once-per-flow alerting? */
+  get counted(): boolean {
+    return this.rule.threshold !== null || this.rule.limit !== null;
+  }
+
+  allow(pkt: Packet, flowId: number, nowUs: number): boolean {
+    for (const s of this.suppress) {
+      if (s.by === 'rule' || s.set === null) return false;
+      const off = s.by === 'dst' ? pkt.dstAddrOffset : pkt.srcAddrOffset;
+      if (s.set.contains(pkt.bytes, off, pkt.ipVersion)) return false;
+    }
+    const t = this.rule.threshold;
+    const l = this.rule.limit;
+    if (t === null && l === null) return true;
+    const by = (t ?? l)!.by;
+    const key = by === 'rule' ? 0 : by === 'flow' ? flowId : addressKey(pkt.bytes, by === 'dst' ? pkt.dstAddrOffset : pkt.srcAddrOffset, pkt.ipVersion);
+    const windowUs = (t ?? l)!.seconds * 1e6;
+    let st = this.counts.get(key);
+    if (st === undefined || nowUs - st.start > windowUs) {
+      if (st === undefined && this.counts.size >= 65_536) this.counts.delete(this.counts.keys().next().value!);
+      st = { start: nowUs, matches: 0, alerts: 0 };
+      this.counts.set(key, st);
+    }
+    st.matches++;
+    if (t !== null && st.matches % t.count !== 0) return false;
+    if (l !== null && st.alerts >= l.count) return false;
+    st.alerts++;
+    return true;
+  }
 }
