@@ -45,7 +45,13 @@ class FlowApp {
   tlsHellos = 0;
   /** The ServerHello's `"tls":{...}` for the flow record (version, cipher, JA3S, JA4S), or null. */
   serverTls: string | null = null;
+  /** HTTP requests parsed on this connection (keep-alive), and the offset of the stream start in the buffer given to consume(). */
+  httpRequests = 0;
+  streamBase = 0;
 }
+
+/** Requests logged per kept-alive connection before the direction is left alone. */
+const MAX_HTTP_REQUESTS_PER_FLOW = 100;
 
 /**
  * How far into a client stream that does not start with TLS we look for a ClientHello: STARTTLS
@@ -160,7 +166,10 @@ export class AppLayer implements StreamConsumer {
       this.dnsMessage(bytes, offset + 2, n - 2); // n counts the 2-byte length prefix
       return APP_DONE;
     }
-    if (toServer) return this.clientTls(bytes, offset, length);
+    if (toServer) {
+      (flows.ext[slot] as FlowApp).streamBase = offset;
+      return this.clientTls(bytes, offset, length);
+    }
     if (bytes[offset] === 0x16) {
       const s = this.tlsScratch;
       s.reset();
@@ -259,10 +268,15 @@ export class AppLayer implements StreamConsumer {
         this.onApp('http', { host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength) }, obj);
       }
     }
+    const app = flows.ext[this.slot] as FlowApp;
     if (req.method === HTTP_CONNECT) {
-      const app = flows.ext[this.slot] as FlowApp;
       app.tlsResume = req.headerLength; // the ClientHello is searched from here (scan window applies)
       return APP_NEED_MORE;
+    }
+    // Keep-alive: the next request starts after this one's body; with a length we can skip it.
+    if (!req.chunked && app.httpRequests < MAX_HTTP_REQUESTS_PER_FLOW) {
+      app.httpRequests++;
+      app.toServer.restartAt = (offset - app.streamBase) + req.headerLength + Math.max(0, req.contentLength);
     }
     return APP_DONE;
   }
