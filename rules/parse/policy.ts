@@ -389,13 +389,13 @@ class PolicyReader {
 
   /** A string or a list of strings, each an address spec; the list follows Suricata's rule. */
   private addrItems(node: YNode, what: string): AddrSpec {
-    const specs = this.scalars(node, what).map((s) => parseAddrSpec(s.value, this.textPos(s), this.vars));
-    return combine(specs);
+    const items = this.scalars(node, what);
+    return combine(items.map((s) => parseAddrSpec(s.value, this.textPos(s), this.vars)), items.map((s) => s.value.trimStart().startsWith('!')));
   }
 
   private ports(node: YNode, what: string): PortSpec {
-    const specs = this.scalars(node, what).map((s) => parsePortSpec(s.value, this.textPos(s), this.vars));
-    return combine(specs);
+    const items = this.scalars(node, what);
+    return combine(items.map((s) => parsePortSpec(s.value, this.textPos(s), this.vars)), items.map((s) => s.value.trimStart().startsWith('!')));
   }
 
   private flow(node: YNode, m: RuleMatch): void {
@@ -547,13 +547,19 @@ function emptyMatch(): RuleMatch {
 }
 
 /** Union of positive specs minus negated ones (a spec that is "everything minus X" counts as `!X`). */
-function combine<T extends { any: boolean; include: U[]; exclude: U[] }, U>(specs: T[]): T {
+/**
+ * A YAML list of specs: positive entries are unioned, negated ones (`negated[i]`: the entry's text
+ * starts with "!") subtracted. A negated entry contributes only its exclusions, even when they are
+ * empty (a negated empty variable excludes nothing; it must not widen the list to "any").
+ */
+function combine<T extends { any: boolean; include: U[]; exclude: U[] }, U>(specs: T[], negated: boolean[]): T {
   let any = false;
   let positives = 0;
   const include: U[] = [];
   const exclude: U[] = [];
-  for (const s of specs) {
-    if (s.any && s.include.length === 0 && s.exclude.length > 0) {
+  for (let i = 0; i < specs.length; i++) {
+    const s = specs[i];
+    if ((negated[i] && s.include.length === 0) || (s.any && s.include.length === 0 && s.exclude.length > 0)) {
       exclude.push(...s.exclude);
       continue;
     }

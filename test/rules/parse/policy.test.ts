@@ -235,6 +235,14 @@ test('PolicyError keeps file, line and column as fields', () => {
   }
 });
 
+test('a YAML list with a negated empty variable does not widen to every port (regression)', () => {
+  const p = parsePolicy(edit(11, '      dst_port: ["$NODEPORT_RANGE", "!$INGRESS_ALLOWED_PORTS"]'), 'p.yaml');
+  const m = p.rules[0]!.match;
+  assert.ok(portSpecHas(m.dstPorts, 30000));
+  assert.not.ok(portSpecHas(m.dstPorts, 22), 'port 22 is not a NodePort');
+  assert.not.ok(portSpecHas(m.dstPorts, 6443));
+});
+
 test('address and port specs: Suricata list semantics and variables', () => {
   const p = parsePolicy(edit(11,
     '      src: "[$CLUSTER_CIDRS, !10.244.1.0/24]"',
