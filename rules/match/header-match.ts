@@ -58,8 +58,9 @@ export class HeaderMatch {
   private readonly src: AddrMatch;
   private readonly dst: AddrMatch;
   private readonly sport: Uint8Array | null;
-  private readonly dport: Uint8Array | null;
-  private readonly bidirectional: boolean;
+  /** Destination-port bitmap, null for any port (read by the matcher's prefilter). */
+  readonly dport: Uint8Array | null;
+  readonly bidirectional: boolean;
   readonly established: boolean;
   readonly toServer: boolean | null;
 

@@ -5,6 +5,7 @@
 // over the first bytes of each direction (a pattern split across two segments is not seen yet).
 // Not evaluated yet (counted in `unsupported`): thresholds/limits, volume and DNS-tunnel heuristics.
 
+import { readFileSync } from 'node:fs';
 import type { Packet } from '../../decoders/packet.js';
 import type { ClusterProfile, PolicyRule, StringMatch } from '../parse/policy-schema.js';
 import type { CompiledPolicy } from '../compile/compile-policy.js';
@@ -62,8 +63,15 @@ function stringMatches(s: StringMatch, text: string, list: DomainTrie | null): b
 
 export class PolicyMatcher {
   private readonly rules: CompiledRule[] = [];
-  private readonly headerOnly: number[] = [];
+  /** Header-only rules by protocol × 65536 + destination port, and those for any port, by protocol. */
+  private readonly headerByPort = new Map<number, number[]>();
+  private readonly headerAnyPort = new Map<number, number[]>();
+  /** App rules checked on every event of their kind (not indexable by name). */
   private readonly byApp = new Map<AppKind, number[]>();
+  /** App rules indexed by exact name, and by domain (the name or a parent domain). */
+  private readonly appExact = new Map<AppKind, Map<string, number[]>>();
+  private readonly appDomain = new Map<AppKind, Map<string, number[]>>();
+  private readonly candidates: number[] = [];
   private readonly cluster: CidrSet;
   private readonly payloadAc = new AhoCorasick(512);
   private compiledAc = false;
@@ -117,9 +125,95 @@ export class PolicyMatcher {
       for (const c of m.content) apps.add(APP_OF_FIELD[c.buffer]);
       if (m.app !== null) apps.add(m.app);
       const i = this.rules.push(this.compileRule(rule, apps)) - 1;
-      if (apps.size === 0) this.headerOnly.push(i);
-      for (const a of apps) (this.byApp.get(a) ?? this.byApp.set(a, []).get(a)!).push(i);
+      if (apps.size === 0) this.indexHeaderRule(i);
+      for (const a of apps) {
+        if (!this.indexAppRule(a, i)) (this.byApp.get(a) ?? this.byApp.set(a, []).get(a)!).push(i);
+      }
     });
+  }
+
+  /**
+   * Prefilter for header-only rules: by protocol and destination port (a rule with a small port set
+   * is listed under each of its ports; any port, large sets and bidirectional rules under "any"),
+   * so a new flow checks its candidates only, however many rules there are.
+   */
+  private indexHeaderRule(i: number): void {
+    const h = this.rules[i].header;
+    const p = h.proto;
+    const map = h.dport;
+    let ports: number[] | null = null;
+    if (map !== null && !h.bidirectional) {
+      ports = [];
+      for (let port = 0; port < 65536 && ports.length <= 4096; port++) if (map[port] !== 0) ports.push(port);
+      if (ports.length > 4096) ports = null;
+    }
+    if (ports === null) {
+      (this.headerAnyPort.get(p) ?? this.headerAnyPort.set(p, []).get(p)!).push(i);
+      return;
+    }
+    for (const port of ports) {
+      const key = p * 65536 + port;
+      (this.headerByPort.get(key) ?? this.headerByPort.set(key, []).get(key)!).push(i);
+    }
+  }
+
+  /**
+   * Prefilter for app rules: a rule with a positive name condition (exact names, dot-prefix
+   * domains, a domain list) is indexed by those names; the event's name and its parent domains
+   * are looked up, so only rules naming it are checked. Returns false when the rule cannot be
+   * indexed (it is then checked on every event of its kind).
+   */
+  private indexAppRule(kind: AppKind, i: number): boolean {
+    const m = this.rules[i].rule.match;
+    const s = m.strings.find((x) => !x.negate && APP_OF_FIELD[x.field] === kind && x.field !== 'http.uri' &&
+      x.prefix.length === 0 && x.suffix.every((e) => /^(\*\.|\.)/.test(e)));
+    if (s === undefined || this.rules[i].rule.dnsTunnel !== null) return false;
+    const exact = this.appExact.get(kind) ?? this.appExact.set(kind, new Map()).get(kind)!;
+    const domain = this.appDomain.get(kind) ?? this.appDomain.set(kind, new Map()).get(kind)!;
+    const put = (map: Map<string, number[]>, name: string): void => {
+      const list = map.get(name);
+      if (list === undefined) map.set(name, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    };
+    for (const e of s.exact) put(exact, e.toLowerCase().replace(/\.$/, ''));
+    for (const e of [...s.dotprefix, ...s.suffix]) put(domain, e.toLowerCase().replace(/^(\*\.|\.)+/, ''));
+    if (s.domainsFile !== null) {
+      for (const raw of readFileSync(s.domainsFile.path, 'utf8').split('\n')) {
+        const line = raw.replace(/#.*/, '').trim().toLowerCase();
+        if (line === '') continue;
+        if (/^(\*\.|\.)/.test(line)) put(domain, line.replace(/^(\*\.|\.)+/, ''));
+        else put(exact, line.replace(/\.$/, ''));
+      }
+    }
+    return true;
+  }
+
+  /** Candidate app rules of an event named `name`: the always-checked ones and those naming it. */
+  private appCandidates(kind: AppKind, name: string | undefined): number[] {
+    const out = this.candidates;
+    out.length = 0;
+    const always = this.byApp.get(kind);
+    if (always !== undefined) for (const i of always) out.push(i);
+    if (name !== undefined) {
+      const n = name.toLowerCase().replace(/\.$/, '');
+      const exact = this.appExact.get(kind)?.get(n);
+      if (exact !== undefined) for (const i of exact) out.push(i);
+      const domain = this.appDomain.get(kind);
+      if (domain !== undefined) {
+        for (let d = n; ; ) {
+          const l = domain.get(d);
+          if (l !== undefined) for (const i of l) out.push(i);
+          const dot = d.indexOf('.');
+          if (dot < 0) break;
+          d = d.slice(dot + 1);
+        }
+      }
+    }
+    out.sort((a, b) => a - b);
+    let w = 0;
+    for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[w++] = out[k];
+    out.length = w;
+    return out;
   }
 
   private compileRule(rule: PolicyRule, apps: Set<AppKind>): CompiledRule {
@@ -276,7 +370,16 @@ export class PolicyMatcher {
   flowPacket(pkt: Packet, isNew: boolean, justEstablished: boolean, toServer: boolean, fire: (a: AlertRule, i: number) => void): void {
     if (!isNew && !justEstablished) return;
     const dir = this.clusterDirection(pkt);
-    for (const i of this.headerOnly) {
+    const c = this.candidates;
+    c.length = 0;
+    const p = pkt.ipProto;
+    const dport = pkt.l4Offset !== 0 && (p === 6 || p === 17) ? pkt.dstPort : 0;
+    for (const list of [this.headerByPort.get(p * 65536 + dport), this.headerByPort.get(dport), this.headerAnyPort.get(p), p !== 0 ? this.headerAnyPort.get(0) : undefined]) {
+      if (list !== undefined) for (const i of list) c.push(i);
+    }
+    if (c.length === 0) return;
+    c.sort((a, b) => a - b);
+    for (const i of c) {
       const r = this.rules[i];
       if (r.header.established ? !justEstablished : !isNew) continue;
       if (r.header.toServer !== null && r.header.toServer !== toServer) continue;
@@ -286,10 +389,10 @@ export class PolicyMatcher {
 
   /** Rules on an app-layer event of `kind` with its text fields. */
   app(kind: AppKind, f: AppFields, pkt: Packet, fire: (a: AlertRule, i: number) => void, nowUs = 0): void {
-    const list = this.byApp.get(kind);
-    if (list === undefined) return;
+    const list = this.appCandidates(kind, kind === 'dns' ? f.query : kind === 'http' ? f.host : f.sni);
+    if (list.length === 0) return;
     const dir = this.clusterDirection(pkt);
-    for (const i of list) {
+    for (const i of [...list]) {
       const r = this.rules[i];
       const m = r.rule.match;
       if (!r.header.matches(pkt, dir)) continue;
