@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TCPDUMP_FILTER, timeTcpdump } from './peers/tcpdump.js';
 import { inspectAll } from './engine/pipeline/inspector.bench.js';
+import { benchMatcher } from './rules/policy-matcher.bench.js';
 
 const TARGET_READER_MPPS = 8;
 const TARGET_DECODE_MPPS = 10;
@@ -107,6 +108,16 @@ async function main(): Promise<number> {
     console.log(`| ${r.suite} | ${r.input} | ${r.packets} | ${r.mpps.toFixed(2)} | ${r.rme.toFixed(1)}% | ` +
       `${r.tcpdumpRatio === null ? 'n/a' : r.tcpdumpRatio.toFixed(2)} | ${r.target === null ? '' : `≥ ${r.target} Mpps ${ok ? 'ok' : 'MISSED'}`} |`);
   }
+  // Rule engine: matcher cost per packet with 10 / 1k / 10k rules and a 100k-domain list.
+  const matcher = await benchMatcher();
+  console.log(`\nmatcher cost per packet (${matcher.packets} packets of the generated mix; pipeline with policy − without):\n`);
+  console.log('| rules | ns/packet |');
+  console.log('|---:|---:|');
+  for (const r of matcher.rows) console.log(`| ${r.rules}${r.bigList ? ' + 100k-domain list' : ''} | ${r.nsPerPacket.toFixed(1)} |`);
+  const growth = matcher.rows[2].nsPerPacket / Math.max(matcher.rows[0].nsPerPacket, 1);
+  console.log(`\n10k rules / 10 rules: ${growth.toFixed(2)}× (target < 2×) ${growth < 2 ? 'ok' : 'MISSED'}`);
+  if (growth >= 2) failed++;
+
   if (peakRss > TARGET_PEAK_RSS_MB) {
     failed++;
     console.log(`\npeak RSS ${peakRss.toFixed(0)} MB exceeds ${TARGET_PEAK_RSS_MB} MB`);

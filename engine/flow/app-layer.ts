@@ -52,6 +52,7 @@ class FlowApp {
 
 /** Requests logged per kept-alive connection before the direction is left alone. */
 const MAX_HTTP_REQUESTS_PER_FLOW = 100;
+const LATIN1 = new TextDecoder('latin1');
 
 /**
  * How far into a client stream that does not start with TLS we look for a ClientHello: STARTTLS
@@ -104,7 +105,16 @@ export class AppLayer implements StreamConsumer {
    * Policy hook: called with each parsed hello, DNS message or HTTP request (text fields) and the
    * rendered app object (`"tls":{...}`), so alerts can carry it. Null: no policy loaded.
    */
-  onApp: ((kind: AppKind, fields: AppFields, object: string) => void) | null = null;
+  onApp: ((kind: AppKind, fields: AppFields) => void) | null = null;
+  /** Compute JA3/JA4 for the policy hook (only when the policy has fingerprint rules). */
+  fingerprints = false;
+  /**
+   * The app object of the event being handed to `onApp` (`"tls":{...}`), rendered on demand: only
+   * an alert needs it. Valid during the onApp call.
+   */
+  currentObject: () => string = () => '';
+  private current: { kind: AppKind; obj: string | null; bytes: Uint8Array; repeat: boolean; version: number } =
+    { kind: 'tls', obj: null, bytes: new Uint8Array(0), repeat: false, version: 0 };
 
   // The packet being processed (set by packet(); read by consume()).
   private pkt!: Packet;
@@ -123,6 +133,7 @@ export class AppLayer implements StreamConsumer {
   ) {
     this.want = { tls: eve && events.has('tls'), dns: eve && events.has('dns'), quic: eve && events.has('quic'), http: eve && events.has('http') };
     this.flowRecords = eve && events.has('flow');
+    this.currentObject = () => this.renderCurrent();
   }
 
   /** A packet of flow `slot` going `dir` (TO_SERVER/TO_CLIENT). */
@@ -232,10 +243,11 @@ export class AppLayer implements StreamConsumer {
     this.counts.tls++;
     app.tlsHellos++;
     app.tlsResume = recordsEnd(bytes, p, end, s.msgLength) - offset;
-    if (this.want.tls || this.onApp !== null) {
-      const obj = eveTlsObject(ch, 't');
-      if (this.want.tls) this.emit(eveHeader('tls', this.origin, this.pkt) + obj + '}');
-      this.onApp?.('tls', { sni: clientSni(ch), ja3: ja3Hash(ch), ja4: ja4(ch, 't') }, obj);
+    const obj = this.want.tls ? eveTlsObject(ch, 't') : null;
+    if (obj !== null) this.emit(eveHeader('tls', this.origin, this.pkt) + obj + '}');
+    if (this.onApp !== null) {
+      this.setCurrent('tls', obj, bytes, false, 0);
+      this.onApp('tls', this.fingerprints ? { sni: clientSni(ch), ja3: ja3Hash(ch), ja4: ja4(ch, 't') } : { sni: clientSni(ch) });
     }
     // A second hello may follow a HelloRetryRequest (the server's side may not be captured): look at
     // the next client record once, from where this hello's records end. Usually it is application
@@ -260,13 +272,12 @@ export class AppLayer implements StreamConsumer {
     const flows = this.flows;
     if (flows.appProto[this.slot] === APP_PROTO_NONE) flows.appProto[this.slot] = APP_PROTO_HTTP;
     this.counts.http++;
-    if (this.want.http || this.onApp !== null) {
-      const obj = eveHttpObject(req, bytes);
-      if (this.want.http) this.emit(eveHeader('http', this.origin, this.pkt) + obj + '}');
-      if (this.onApp !== null) {
-        const text = (o: number, n: number): string | undefined => (o < 0 ? undefined : new TextDecoder('latin1').decode(bytes.subarray(o, o + n)));
-        this.onApp('http', { host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength) }, obj);
-      }
+    const obj = this.want.http ? eveHttpObject(req, bytes) : null;
+    if (obj !== null) this.emit(eveHeader('http', this.origin, this.pkt) + obj + '}');
+    if (this.onApp !== null) {
+      const text = (o: number, n: number): string | undefined => (o < 0 ? undefined : LATIN1.decode(bytes.subarray(o, o + n)));
+      this.setCurrent('http', obj, bytes, false, 0);
+      this.onApp('http', { host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength) });
     }
     const app = flows.ext[this.slot] as FlowApp;
     if (req.method === HTTP_CONNECT) {
@@ -279,6 +290,28 @@ export class AppLayer implements StreamConsumer {
       app.toServer.restartAt = (offset - app.streamBase) + req.headerLength + Math.max(0, req.contentLength);
     }
     return APP_DONE;
+  }
+
+  /** Remember the event being handed to onApp, so its object renders only if an alert asks. */
+  private setCurrent(kind: AppKind, obj: string | null, bytes: Uint8Array, repeat: boolean, version: number): void {
+    const c = this.current;
+    c.kind = kind;
+    c.obj = obj;
+    c.bytes = bytes;
+    c.repeat = repeat;
+    c.version = version;
+  }
+
+  private renderCurrent(): string {
+    const c = this.current;
+    if (c.obj !== null) return c.obj;
+    switch (c.kind) {
+      case 'tls': c.obj = eveTlsObject(this.ch, 't'); break;
+      case 'quic': c.obj = eveQuicObject(this.ch, c.version, c.repeat); break;
+      case 'http': c.obj = eveHttpObject(this.http, c.bytes); break;
+      default: c.obj = eveDnsObject(this.dns);
+    }
+    return c.obj;
   }
 
   private nowUs(): number {
@@ -319,10 +352,11 @@ export class AppLayer implements StreamConsumer {
     }
     flows.appProto[slot] = APP_PROTO_QUIC;
     this.counts.quic++;
-    if (this.want.quic || this.onApp !== null) {
-      const obj = eveQuicObject(ch, state.version, state.repeat);
-      if (this.want.quic) this.emit(eveHeader('quic', this.origin, pkt) + obj + '}');
-      if (!state.repeat) this.onApp?.('quic', { sni: clientSni(ch), ja3: ja3Hash(ch), ja4: ja4(ch, 'q') }, obj);
+    const obj = this.want.quic ? eveQuicObject(ch, state.version, state.repeat) : null;
+    if (obj !== null) this.emit(eveHeader('quic', this.origin, pkt) + obj + '}');
+    if (this.onApp !== null && !state.repeat) {
+      this.setCurrent('quic', obj, pkt.bytes, state.repeat, state.version);
+      this.onApp('quic', this.fingerprints ? { sni: clientSni(ch), ja3: ja3Hash(ch), ja4: ja4(ch, 'q') } : { sni: clientSni(ch) });
     }
   }
 
@@ -352,10 +386,11 @@ export class AppLayer implements StreamConsumer {
     if (msg.qr) this.names.observe(msg, this.nowUs());
     this.flows.appProto[this.slot] = APP_PROTO_DNS;
     this.counts.dns++;
-    if (this.want.dns || this.onApp !== null) {
-      const obj = eveDnsObject(msg);
-      if (this.want.dns) this.emit(eveHeader('dns', this.origin, this.pkt) + obj + '}');
-      if (this.onApp !== null && !msg.qr && msg.hasQuestion) this.onApp('dns', { query: dnsQueryName(msg) }, obj);
+    const obj = this.want.dns ? eveDnsObject(msg) : null;
+    if (obj !== null) this.emit(eveHeader('dns', this.origin, this.pkt) + obj + '}');
+    if (this.onApp !== null && !msg.qr && msg.hasQuestion) {
+      this.setCurrent('dns', obj, bytes, false, 0);
+      this.onApp('dns', { query: dnsQueryName(msg) });
     }
   }
 

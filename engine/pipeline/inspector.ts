@@ -69,7 +69,9 @@ export class Inspector {
       this.fire = (rule, i) => this.policyAlert(rule, i, '');
       this.firePayload = (rule, i, redacted) => this.policyAlert(rule, i, '', redacted);
       this.payloadDepth = opts.reassembly.streamDepth;
-      this.app.onApp = (kind, fields, object) => policy.app(kind, fields, this.pkt, (rule, i) => this.policyAlert(rule, i, object), this.nowUs);
+      this.app.fingerprints = policy.usesFingerprints;
+      const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, this.app.currentObject());
+      this.app.onApp = (kind, fields) => policy.app(kind, fields, this.pkt, fireApp, this.nowUs);
     }
   }
 

@@ -351,6 +351,11 @@ export class PolicyMatcher {
     return !this.rules[i].rate.counted;
   }
 
+  /** Does any rule test JA3 or JA4 (so hellos must be fingerprinted)? */
+  get usesFingerprints(): boolean {
+    return this.rules.some((r) => r.rule.match.strings.some((s) => s.field === 'ja3' || s.field === 'ja4'));
+  }
+
   get ruleCount(): number {
     return this.rules.length;
   }
