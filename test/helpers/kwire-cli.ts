@@ -22,8 +22,8 @@ export function ndjson(text: string): Record<string, any>[] {
 }
 
 /** tshark -T fields output as rows of columns. */
-export function tsharkFields(file: string, filter: string, fields: string[]): string[][] {
-  const args = ['-r', file, '-T', 'fields'];
+export function tsharkFields(file: string, filter: string, fields: string[], extra: string[] = []): string[][] {
+  const args = ['-r', file, ...extra, '-T', 'fields'];
   if (filter) args.push('-Y', filter);
   for (const f of fields) args.push('-e', f);
   const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 << 20 });
