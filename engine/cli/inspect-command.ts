@@ -9,6 +9,7 @@ import { loadPolicy } from '../../rules/parse/policy.js';
 import { loadSuricataRules } from '../../rules/parse/suricata.js';
 import { compilePolicy } from '../../rules/compile/compile-policy.js';
 import { PolicyMatcher } from '../../rules/match/policy-matcher.js';
+import { PROFILE_FLAGS, PROFILE_HELP, profileOverrides } from './profile-flags.js';
 import { FlowConfig } from '../flow/flow-config.js';
 import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
 import { summaryText } from '../output/stats-record.js';
@@ -28,6 +29,7 @@ export const INSPECT_HELP = `kwire inspect <capture|-> [options]
   --policy FILE         a YAML policy (rules/parse/README.md); its rules raise the alerts and the
                         built-in port rule is off. A policy that does not compile stops kwire (exit 1)
   --suricata FILE       Suricata rules to import into the policy (repeatable)
+${PROFILE_HELP.trimEnd()}
   --alert-ports LIST    built-in port rule: alert on TCP SYN / UDP to these ports
                         (default ${DEFAULT_ALERT_PORTS}; 'none' disables)
   --vxlan-ports LIST    UDP ports decoded as VXLAN (default 4789,8472)
@@ -75,6 +77,7 @@ export async function runInspectCommand(args: string[]): Promise<number> {
         'flow-timeouts': { type: 'string', default: '' },
         quiet: { type: 'boolean', default: false },
         policy: { type: 'string' },
+        ...PROFILE_FLAGS,
         suricata: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -124,7 +127,7 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   let policy: PolicyMatcher | null = null;
   if (v.policy !== undefined) {
     try {
-      const p = loadPolicy(v.policy);
+      const p = loadPolicy(v.policy, { profile: profileOverrides(v) });
       for (const file of v.suricata ?? []) {
         const imp = loadSuricataRules(file, p.cluster);
         for (const w of imp.warnings) process.stderr.write(`kwire: warning: ${w.message}\n`);

@@ -6,8 +6,9 @@ import { loadPolicy } from '../../rules/parse/policy.js';
 import { loadSuricataRules } from '../../rules/parse/suricata.js';
 import { compiledSummary, compilePolicy } from '../../rules/compile/compile-policy.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
+import { PROFILE_FLAGS, profileOverrides } from './profile-flags.js';
 
-export const RULES_HELP = `kwire rules check POLICY [--suricata FILE]...
+export const RULES_HELP = `kwire rules check POLICY [--suricata FILE]... [--pod-cidrs LIST] [--node-cidrs LIST] ...
   Validates a YAML policy (schema: rules/parse/README.md) and Suricata rules to import against its
   cluster profile, compiles them, and prints a summary. Errors name file, line and column; an
   unsupported Suricata keyword skips its rule with a warning. Exit 0 ok, 1 invalid, 2 usage.
@@ -21,7 +22,7 @@ export function runRulesCommand(args: string[]): number {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { suricata: { type: 'string', multiple: true, default: [] } } });
+    parsed = parseArgs({ args: rest, allowPositionals: true, options: { suricata: { type: 'string', multiple: true, default: [] }, ...PROFILE_FLAGS } });
   } catch (e) {
     process.stderr.write(`kwire rules check: ${(e as Error).message}\n${RULES_HELP}`);
     return EXIT_USAGE;
@@ -31,7 +32,7 @@ export function runRulesCommand(args: string[]): number {
     return EXIT_USAGE;
   }
   try {
-    const policy = loadPolicy(parsed.positionals[0]);
+    const policy = loadPolicy(parsed.positionals[0], { profile: profileOverrides(parsed.values) });
     let skipped = 0;
     for (const file of parsed.values.suricata ?? []) {
       const imp = loadSuricataRules(file, policy.cluster);

@@ -20,6 +20,11 @@ import { forEachLine } from './lists.js';
 /** How list files (`domains_file`, `cidrs_file`) are read; paths are relative to the policy file. */
 export interface PolicyOptions {
   readFile?: (path: string) => string;
+  /**
+   * Profile values given on the command line (`--pod-cidrs` …): they replace the file's values
+   * before the rules' `$VARIABLES` are resolved.
+   */
+  profile?: Partial<Pick<ClusterProfile, 'podCidrs' | 'serviceCidrs' | 'nodeCidrs' | 'trustedSources' | 'controlPlaneAddresses'>>;
 }
 
 /** Reads and validates the policy at `path`. Throws PolicyError (KWIRE_ERR_POLICY) or KwireError for I/O. */
@@ -31,7 +36,7 @@ export function loadPolicy(path: string, opts: PolicyOptions = {}): Policy {
 /** Validates policy text; `file` names it in errors and anchors relative list paths. */
 export function parsePolicy(text: string, file: string, opts: PolicyOptions = {}): Policy {
   const root = parseYaml(text, file);
-  return new PolicyReader(file, opts.readFile ?? defaultRead).policy(root);
+  return new PolicyReader(file, opts.readFile ?? defaultRead, opts.profile ?? {}).policy(root);
 }
 
 function defaultRead(path: string): string {
@@ -98,13 +103,14 @@ class PolicyReader {
   private vars: Vars = { addr: new Map(), port: new Map() };
   private allowedDomains: string[] = [];
 
-  constructor(private readonly file: string, private readonly read: (path: string) => string) {}
+  constructor(private readonly file: string, private readonly read: (path: string) => string,
+    private readonly overrides: NonNullable<PolicyOptions['profile']> = {}) {}
 
   policy(root: YNode): Policy {
     const top = this.fields(root, 'the policy', TOP_FIELDS, ['version', 'cluster']);
     const vNode = top.get('version')!;
     const version = this.int(vNode, 'version', 1, 1);
-    const cluster = this.cluster(top.get('cluster')!);
+    const cluster = { ...this.cluster(top.get('cluster')!), ...this.overrides };
     this.vars = profileVars(cluster);
     this.allowedDomains = cluster.egressAllowedDomains;
     const rules: PolicyRule[] = [];

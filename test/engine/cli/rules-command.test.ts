@@ -40,4 +40,19 @@ test('kwire rules check: a broken policy names file, line and column; exit 1', (
   assert.is(kwire(['rules', 'check', join(tmp, 'missing.yaml')]).status, 1);
 });
 
+test('profile flags replace the policy profile before rules resolve their variables', () => {
+  const capture = join(ROOT, 'samples', 'netns', 'k8s-real.pcap');
+  const def = join(ROOT, 'rules', 'default', 'policy.yaml');
+  const fromOutside = (args: string[]): number => {
+    const r = kwire(['inspect', capture, '--policy', def, '--out', '-', '--quiet', ...args]);
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout.split('\n').filter((l) => l.includes('"src_ip":"203.0.113.10"') && l.includes('control-plane-exposure')).length;
+  };
+  assert.ok(fromOutside([]) >= 2, 'the outside host reaching 6443/2379/10250 alerts');
+  assert.is(fromOutside(['--trusted-sources', '203.0.113.10/32']), 0, 'once trusted, it does not');
+  const bad = kwire(['rules', 'check', def, '--pod-cidrs', '10.244.0.0/33']);
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /--pod-cidrs:1:\d+: bad prefix length "33"/);
+});
+
 test.run();
