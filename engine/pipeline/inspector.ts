@@ -106,7 +106,7 @@ export class Inspector {
       policy.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire);
       // payload content: the first bytes of each direction (wire bytes as the bound)
       if (policy.hasPayloadRules && pkt.payloadLength > 0 && flows.bytes[slot * 2 + flows.direction] <= this.payloadDepth) {
-        policy.payload(pkt, this.firePayload!);
+        policy.payload(pkt, this.firePayload!, slot * 2 + flows.direction, flows.isNew);
       }
       if (policy.hasVolumeRules) policy.volume(pkt, nowUs, this.fire);
     }

@@ -17,6 +17,9 @@ import { clusterSet, cidrSetOf, DIR_ANY, DIR_EAST_WEST, DIR_EGRESS, DIR_INGRESS,
 
 export type AppKind = 'tls' | 'quic' | 'dns' | 'http';
 
+/** Bytes of a TCP direction carried into the next segment's scan (longest pattern − 1, at most). */
+const CARRY = 64;
+
 /** The text fields of an app-layer event a rule can test (lower-cased where names are compared). */
 export interface AppFields {
   sni?: string;
@@ -79,6 +82,12 @@ export class PolicyMatcher {
   private readonly payloadContentIndex: number[] = [];
   private readonly payloadRules: number[] = [];
   private readonly seenScratch = new Map<number, number>();
+  /** Per flow direction (slot × 2 + direction): the last bytes of the previous segment and the next sequence number. */
+  private carry = new Uint8Array(0);
+  private carryLen = new Uint8Array(0);
+  private nextSeq = new Uint32Array(0);
+  private scan = new Uint8Array(4096);
+  private maxPattern = 1;
   private readonly volumeRules: number[] = [];
   /** Per volume rule: destination key → window start (µs), bytes, fired. Bounded. */
   private readonly volumeState = new Map<number, Map<number, { start: number; bytes: number; fired: boolean }>>();
@@ -228,6 +237,20 @@ export class PolicyMatcher {
     };
   }
 
+  private ensureCarry(stream: number): void {
+    if (stream < this.carryLen.length) return;
+    const n = Math.max(1024, (stream + 1) * 2);
+    const c = new Uint8Array(n * CARRY);
+    c.set(this.carry);
+    this.carry = c;
+    const l = new Uint8Array(n);
+    l.set(this.carryLen);
+    this.carryLen = l;
+    const s = new Uint32Array(n);
+    s.set(this.nextSeq);
+    this.nextSeq = s;
+  }
+
   /** Is there any rule on packet payloads (so the caller scans them)? */
   get hasPayloadRules(): boolean {
     return this.payloadRules.length > 0;
@@ -238,22 +261,51 @@ export class PolicyMatcher {
    * occur (offset/depth from the payload start), no negated one may, and the header must match.
    * `fire(alert, index, redacted)` gets the first matched token with all but 4 characters masked.
    */
-  payload(pkt: Packet, fire: (a: AlertRule, i: number, redacted: string) => void): void {
+  payload(pkt: Packet, fire: (a: AlertRule, i: number, redacted: string) => void, stream = -1, isNew = false): void {
     if (this.payloadRules.length === 0 || pkt.payloadLength === 0) return;
     const ac = this.payloadAc;
-    if (!this.compiledAc) { ac.compile(); this.compiledAc = true; }
-    const n = ac.scan(pkt.bytes, pkt.payloadOffset, pkt.payloadLength);
+    if (!this.compiledAc) {
+      ac.compile();
+      this.compiledAc = true;
+      for (let id = 0; id < ac.patternCount; id++) this.maxPattern = Math.max(this.maxPattern, ac.patternLength(id));
+    }
+    // TCP, in order: scan the previous segment's last bytes with this one, so a pattern cut by a
+    // segment boundary is found; matches that end inside the carried bytes were reported before.
+    let bytes = pkt.bytes;
+    let base = pkt.payloadOffset;
+    let len = pkt.payloadLength;
+    let carried = 0;
+    if (stream >= 0 && pkt.ipProto === 6) {
+      this.ensureCarry(stream);
+      const seq = pkt.tcpSeq;
+      if (isNew) { this.carryLen[stream] = 0; this.carryLen[stream ^ 1] = 0; }
+      carried = this.carryLen[stream] > 0 && this.nextSeq[stream] === seq ? this.carryLen[stream] : 0;
+      if (carried > 0) {
+        if (this.scan.length < carried + len) this.scan = new Uint8Array(carried + len + 2048);
+        this.scan.set(this.carry.subarray(stream * CARRY, stream * CARRY + carried), 0);
+        this.scan.set(bytes.subarray(base, base + len), carried);
+        bytes = this.scan;
+        base = 0;
+        len += carried;
+      }
+      const keep = Math.min(this.maxPattern - 1, CARRY, len);
+      this.carry.set(bytes.subarray(base + len - keep, base + len), stream * CARRY);
+      this.carryLen[stream] = keep;
+      this.nextSeq[stream] = (seq + pkt.payloadLength) >>> 0;
+    }
+    const n = ac.scan(bytes, base, len);
     if (n === 0) return;
     const res = ac.results;
     const seen = this.seenScratch;
     seen.clear();
     for (let k = 0; k < n; k++) {
       const id = res[2 * k];
-      const end = res[2 * k + 1] - pkt.payloadOffset;
+      if (res[2 * k + 1] - base <= carried) continue; // wholly in the carried bytes: reported before
+      const end = res[2 * k + 1] - base - carried;
       const r = this.rules[this.payloadPattern[id]];
       const c = r.rule.match.content[this.payloadContentIndex[id]];
       const start = end - c.bytes.length;
-      if (start < c.offset || (c.depth > 0 && end > c.offset + c.depth)) continue;
+      if ((c.offset > 0 && start < c.offset) || (c.depth > 0 && end > c.offset + c.depth)) continue;
       const key = this.payloadPattern[id] * 64 + this.payloadContentIndex[id];
       if (!seen.has(key)) seen.set(key, res[2 * k + 1] - c.bytes.length);
     }
@@ -269,7 +321,7 @@ export class PolicyMatcher {
         if (hit && at < 0) at = seen.get(i * 64 + k)!;
       }
       if (!ok || at < 0 || !r.header.matches(pkt, dir)) continue;
-      fire(r.alert, i, redact(pkt.bytes, at, pkt.payloadOffset + pkt.payloadLength));
+      fire(r.alert, i, redact(bytes, at, base + len));
     }
   }
 
@@ -433,7 +485,7 @@ export function redact(b: Uint8Array, at: number, end: number): string {
   let e = at;
   while (e < end && e - at < 64) {
     const c = b[e];
-    const word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2f || c === 0x2b || c === 0x3d || c === 0x2e || c === 0x20;
+    const word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2f || c === 0x2b || c === 0x3d || c === 0x2e;
     if (!word) break;
     e++;
   }
