@@ -8,18 +8,8 @@ import {
 } from '../../decoders/tls-record.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { concat, hex } from './helpers.js';
+import { CH_ALPN_H2, HRR, SH12 } from './tls-golden.js';
 
-// ja4/tls-alpn-h2.pcap frame 4, TCP payload: TLS 1.2 ClientHello, SNI www.cloudflare.com, ALPN h2,http/1.1, 46 suites, no GREASE
-const CH_ALPN_H2 = hex(`
-16030100e8010000e40303858226c04fbaeddef4246093b4cfdab38f9dcfef14
-5360e417686575cac49c7000005cc030c02cc028c024c014c00a009f006b0039
-cca9cca8ccaaff8500c400880081009d003d003500c00084c02fc02bc027c023
-c013c009009e0067003300be0045009c003c002f00ba0041c011c00700050004
-c012c0080016000a00ff0100005f0000001700150000127777772e636c6f7564
-666c6172652e636f6d000b00020100000a00080006001d00170018000d001c00
-1a06010603efef0501050304010403eeeeeded03010303020102030010000e00
-0c02683208687474702f312e31
-`);
 
 // ja4/tls-sni.pcapng frame 60, TCP payload: ChangeCipherSpec record, then the second ClientHello after a HelloRetryRequest (SNI mem.gfx.ms)
 const CCS_CH2 = hex(`
@@ -36,21 +26,7 @@ c02cc030cca9cca8c013c014009c009d002f0035010000de7a7a000000050005
 10000e000c02683208687474702f312e31caca000100
 `);
 
-// ja4/tls-alpn-h2.pcap frame 6, TCP payload (first 105 bytes): the ServerHello record of the TLS 1.2 answer to CH_ALPN_H2: cipher 0xcca9, ALPN h2, extensions 0,ff01,b,10
-const SH12 = hex(`
-16030300640200006003035f0236c07f47bfb12dc2da706ecb3fe7f9eeac9968
-cc2ddf444f574e4752440120b89ff1ab695278c69b8a73f76242ef755e0b13dc
-6d459aaaa784fec9c2dfce34cca900001800000000ff01000100000b00020100
-001000050003026832
-`);
 
-// ja4/tls-handshake.pcapng frame 124, TCP payload: HelloRetryRequest (ServerHello with the special random, cipher 0x1302, key_share group 0x0017), then ChangeCipherSpec
-const HRR = hex(`
-1603030058020000540303cf21ad74e59a6111be1d8c021e65b891c2a211167a
-bb8c5e079e09e2c8a8339c20f2ae74a36b070777bc9d86ea69b37a1bea722aa4
-1de7069fff1dd8ecc78c7d2a130200000c002b00020304003300020017140303
-000101
-`);
 
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
 const st = (s: number) => STATUS[s] ?? `status ${s}`;

@@ -4,31 +4,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { APP_DONE, APP_INVALID, APP_NEED_MORE, appEventId, type AppEventName } from '../../decoders/app-layer.js';
 import { SH_MAX_EXTENSIONS, ServerHello, parseServerHello } from '../../decoders/tls-server-hello.js';
-import { concat, hex } from './helpers.js';
+import { concat } from './helpers.js';
+import { HRR, SH12, SH13 } from './tls-golden.js';
 
-// ja4/tls-alpn-h2.pcap frame 6, TCP payload (first 105 bytes): the ServerHello record of the TLS 1.2 answer to CH_ALPN_H2: cipher 0xcca9, ALPN h2, extensions 0,ff01,b,10
-const SH12 = hex(`
-16030300640200006003035f0236c07f47bfb12dc2da706ecb3fe7f9eeac9968
-cc2ddf444f574e4752440120b89ff1ab695278c69b8a73f76242ef755e0b13dc
-6d459aaaa784fec9c2dfce34cca900001800000000ff01000100000b00020100
-001000050003026832
-`);
 
-// ja4/tls-handshake.pcapng frame 2, TCP payload (first 127 bytes): the ServerHello record of a TLS 1.3 answer: supported_versions 0x0304, cipher 0x1301
-const SH13 = hex(`
-160303007a020000760303897c232e3ee313314f2b662307ff4f7e2cf1caeec1
-b27711bca77f469519168520bc58b92f865e6b9aa4a6371cadcb0afe1da1c0f7
-05209a11d52357f56d5dd962130100002e00330024001d002076b8b7ed0f96b6
-3a773d85ab6f3a87a151c130529785b41a4defb53184055957002b00020304
-`);
 
-// ja4/tls-handshake.pcapng frame 124, TCP payload: HelloRetryRequest (ServerHello with the special random, cipher 0x1302, key_share group 0x0017), then ChangeCipherSpec
-const HRR = hex(`
-1603030058020000540303cf21ad74e59a6111be1d8c021e65b891c2a211167a
-bb8c5e079e09e2c8a8339c20f2ae74a36b070777bc9d86ea69b37a1bea722aa4
-1de7069fff1dd8ecc78c7d2a130200000c002b00020304003300020017140303
-000101
-`);
 
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
 const st = (s: number) => STATUS[s] ?? `status ${s}`;
