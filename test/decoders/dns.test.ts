@@ -10,6 +10,8 @@ import {
 } from '../../decoders/dns.js';
 import { dnsAnswerData, dnsAnswerName, dnsQueryName, dnsTypeText } from '../../decoders/dns-text.js';
 import { concat, hex } from './helpers.js';
+import { rng } from '../helpers/rng.js';
+import { guarded } from '../helpers/guarded.js';
 
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
 
@@ -254,16 +256,6 @@ test('no question: qdCount 0 parses, qname is <Root>, qtype 0', () => {
   assert.is(dnsAnswerName(m, 0), 'a');
 });
 
-/** `bytes` behind a proxy that throws on any read past its end (a parser must check before reading). */
-function guarded(bytes: Uint8Array): Uint8Array {
-  return new Proxy(bytes, {
-    get(target, prop) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop) && Number(prop) >= target.length) throw new Error(`read at ${prop} past ${target.length}`);
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
 
 test('prefix sweep: every prefix of real messages is APP_NEED_MORE, the whole message APP_DONE; no read past the end', () => {
   for (const [name, full] of [['GITHUB', GITHUB], ['GITHUB_QUERY', GITHUB_QUERY], ['GOOGLE_AAAA', GOOGLE_AAAA], ['AOL', AOL_TCP.subarray(2)]] as const) {
@@ -281,17 +273,6 @@ test('prefix sweep: every prefix of real messages is APP_NEED_MORE, the whole me
   }
 });
 
-/** mulberry32: a small seeded generator, so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('seeded fuzzing: mutated real messages and random bytes never throw, never read past the end, give a valid status', () => {
   const seeds = [GITHUB, GITHUB_QUERY, GOOGLE_AAAA, AOL_TCP.subarray(2)];

@@ -16,6 +16,7 @@ import { decodeFrame } from '../../decoders/frame.js';
 import { SHARED_FILES } from '../helpers/paths.js';
 import * as LT from '../../decoders/link-types.js';
 import { Packet } from '../../decoders/packet.js';
+import { rng as prng } from '../helpers/rng.js';
 import {
   S_INVALID, S_OK, S_TRUNCATED, S_UNSUPPORTED, concat, decode, emptyFields, eventTotal, fields, golden, hex,
 } from './helpers.js';
@@ -168,17 +169,6 @@ test('every frame of the corpus: no throw; S_INVALID only where tshark also repo
 
 // ── fuzzing ──
 
-/** Mulberry32: small, seeded, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCALARS = Object.keys(emptyFields()).filter((k) => !['vlan', 'src', 'dst', 'outerSrc', 'outerDst', 'quotedSrc', 'quotedDst'].includes(k));
 /** Fields holding a position in the buffer (fragOffset is a distance inside the datagram). */

@@ -21,6 +21,8 @@ import {
 } from '../../decoders/http1-request.js';
 import { SHARED_PCAPS } from '../helpers/paths.js';
 import { concat, hex } from './helpers.js';
+import { rng } from '../helpers/rng.js';
+import { guarded } from '../helpers/guarded.js';
 
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
 
@@ -244,16 +246,6 @@ test('http.header_too_long: a head not ended within HTTP_MAX_HEADER_BYTES; one e
   expectStatus('\r\n'.repeat(HTTP_MAX_HEADER_BYTES / 2), APP_INVALID, EV_HTTP_HEADER_TOO_LONG);
 });
 
-/** `bytes` behind a proxy that throws on any read past its end. */
-function guarded(bytes: Uint8Array): Uint8Array {
-  return new Proxy(bytes, {
-    get(target, prop) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop) && Number(prop) >= target.length) throw new Error(`read at ${prop} past ${target.length}`);
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
 
 test('prefix sweep: every prefix of real requests is APP_NEED_MORE until the head ends, then APP_DONE; no read past the end', () => {
   for (const [name, full, headEnd] of [['WGET', WGET, 136], ['INFORM', INFORM, 149]] as const) {
@@ -272,16 +264,6 @@ test('prefix sweep: every prefix of real requests is APP_NEED_MORE until the hea
   }
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('seeded fuzzing: mutated real requests and random bytes never throw, never read past the end, give a valid status', () => {
   const seeds = [WGET, INFORM];

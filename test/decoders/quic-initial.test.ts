@@ -19,6 +19,7 @@ import { META_STRIDE } from '../../engine/capture/batch.js';
 import { QUIC_CRYPTO_MAX_BYTES, QUIC_CRYPTO_MAX_RANGES } from '../../engine/reassembly/quic-crypto.js';
 import { SHARED_FILES } from '../helpers/paths.js';
 import { concat, edit, hex } from './helpers.js';
+import { rng } from '../helpers/rng.js';
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
@@ -553,16 +554,6 @@ test('mercury/quic-crypto-packets.pcap: Google T051 (gQUIC frames) and mvfst 0xf
 
 // ── fuzzing ──
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real client Initials: v1 (Chrome), draft-29, mvfst, T051, v2, forced-negotiation version, 3-packet hello. */
 async function realInitials(): Promise<Uint8Array[]> {

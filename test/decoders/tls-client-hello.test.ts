@@ -6,6 +6,7 @@ import { APP_DONE, APP_INVALID, APP_NEED_MORE, appEventId, type AppEventName } f
 import { CH_MAX_CIPHERS, ClientHello, isGrease, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { concat, hex } from './helpers.js';
 import { CH_ALPN_H2, CH_GREASE } from './tls-golden.js';
+import { rng } from '../helpers/rng.js';
 
 
 
@@ -335,15 +336,6 @@ test('tls.too_many_values: more cipher suites than the cap keeps the first ones'
   assert.is(again[0], 'APP_DONE');
 });
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: 30000 mutated real hellos: no throw, a valid status, event iff APP_INVALID, offsets inside the message, tail never read', () => {
   const rand = rng(42);

@@ -9,6 +9,7 @@ import {
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { concat, hex } from './helpers.js';
 import { CH_ALPN_H2, HRR, SH12 } from './tls-golden.js';
+import { rng } from '../helpers/rng.js';
 
 
 // ja4/tls-sni.pcapng frame 60, TCP payload: ChangeCipherSpec record, then the second ClientHello after a HelloRetryRequest (SNI mem.gfx.ms)
@@ -249,15 +250,6 @@ test('odd calls never throw: length past the buffer, negative offset, shorter le
   assert.is(message(t), Buffer.from(CH_MSG).toString('hex'));
 });
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz: 20000 mutated streams (1-4 bytes changed), fed whole and in random chunks: no throw, consistent status and event', () => {
   const rand = rng(7);

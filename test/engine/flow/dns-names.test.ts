@@ -7,6 +7,7 @@ import { APP_DONE } from '../../../decoders/app-layer.js';
 import { DnsMessage, parseDns } from '../../../decoders/dns.js';
 import { DNS_MAX_CHAIN, DnsNameMap } from '../../../engine/flow/dns-names.js';
 import { hex } from '../../decoders/helpers.js';
+import { rng } from '../../helpers/rng.js';
 
 const S = 1e6; // µs per second
 
@@ -167,16 +168,6 @@ test('observe(): CNAME chains in any order and any case; unrelated owners, long 
   assert.is(map.inserts + map.updates, before);
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('seeded churn: lookups agree with a plain Map (inserts, expiry removals, evictions); size never exceeds capacity', () => {
   const r = rng(42);

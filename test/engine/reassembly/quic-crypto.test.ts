@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rng } from '../../helpers/rng.js';
 import {
   CRYPTO_COMPLETE, CRYPTO_CONFLICT, CRYPTO_INCOMPLETE, CRYPTO_OK, CRYPTO_TOO_FRAGMENTED, CRYPTO_TOO_LARGE,
   QUIC_CRYPTO_MAX_BYTES, QUIC_CRYPTO_MAX_RANGES, QuicCryptoAssembler,
@@ -27,16 +28,6 @@ function assembled(a: QuicCryptoAssembler): Uint8Array {
   return a.bytes().subarray(a.byteOffset(), a.byteOffset() + a.messageLength);
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('in order across three frames: incomplete, then complete at the last byte', () => {
   const msg = message(996);

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AhoCorasick } from '../../../rules/compile/aho-corasick.js';
 import { RulesError } from '../../../rules/compile/rules-error.js';
-import { int, rng } from './rng.js';
+import { int, rng } from '../../helpers/rng.js';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 

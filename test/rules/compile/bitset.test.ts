@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Bitset } from '../../../rules/compile/bitset.js';
-import { int, rng } from './rng.js';
+import { int, rng } from '../../helpers/rng.js';
 
 test('bitset: add, has, delete, next, count at word edges', () => {
   const b = new Bitset(70);

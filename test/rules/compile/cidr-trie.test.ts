@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isIPv4 } from 'node:net';
 import { CidrSet, NO_MATCH, loadCidrFile, parseCidr, parseCidrList } from '../../../rules/compile/cidr-trie.js';
 import { RulesError } from '../../../rules/compile/rules-error.js';
-import { int, rng } from './rng.js';
+import { int, rng } from '../../helpers/rng.js';
 
 /** Address text to bytes (parseCidr; its forms are pinned by the byte-level asserts below). */
 function addr(text: string): { b: Uint8Array; v: 4 | 6 } {

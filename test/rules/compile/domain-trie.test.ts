@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainTrie, NO_MATCH, loadDomainFile, parseDomainList } from '../../../rules/compile/domain-trie.js';
 import { RulesError } from '../../../rules/compile/rules-error.js';
-import { int, rng } from './rng.js';
+import { int, rng } from '../../helpers/rng.js';
 
 /** The name placed inside a larger buffer, as the SNI sits inside a ClientHello. */
 function m(t: DomainTrie, name: string | Uint8Array): number {

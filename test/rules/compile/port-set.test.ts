@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { parsePortSet } from '../../../rules/compile/port-set.js';
 import { RulesError } from '../../../rules/compile/rules-error.js';
 import { KwireError } from '../../../engine/errors.js';
-import { int, rng } from './rng.js';
+import { int, rng } from '../../helpers/rng.js';
 
 test('port set: the control-plane spec', () => {
   const s = parsePortSet('6443,2379-2380,!22,30000-32767');

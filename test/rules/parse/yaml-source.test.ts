@@ -7,6 +7,7 @@ import { parseYaml, type YNode } from '../../../rules/parse/yaml-source.js';
 import { parsePolicy } from '../../../rules/parse/policy.js';
 import { parseSuricataRules } from '../../../rules/parse/suricata.js';
 import { KWIRE_ERR_POLICY } from '../../../rules/parse/policy-error.js';
+import { rng } from '../../helpers/rng.js';
 
 /** Plain data with positions as "line:col" for comparison. */
 function plain(n: YNode): unknown {
@@ -58,17 +59,6 @@ test('YAML subset: empty document, BOM, CRLF and a leading "---"', () => {
   assert.equal(plain(parseYaml('\ufeff---\r\na: 1\r\n', 'e.yaml')), { 'a@2:1': '1@2:4' });
 });
 
-// Seeded mutations of the example policy and of a rules file: every outcome is a parse or a KwireError.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const ALPHABET = [':', '-', ' ', '  ', '\t', '[', ']', '{', '}', '"', "'", '!', '#', '\n', '&', '*', '|', '>', ',', '$', '\\', 'a', '0', '9', '/', '.', ';', '(', ')', '\u00e9', '\r'];
 
 function mutate(src: string, r: () => number): string {
