@@ -19,6 +19,8 @@ export type AppKind = 'tls' | 'quic' | 'dns' | 'http';
 
 /** Bytes of a TCP direction carried into the next segment's scan (longest pattern − 1, at most). */
 const CARRY = 64;
+const ENCODER = new TextEncoder();
+const LATIN1 = new TextDecoder('latin1');
 
 /** The text fields of an app-layer event a rule can test (lower-cased where names are compared). */
 export interface AppFields {
@@ -58,7 +60,7 @@ function stringMatches(s: StringMatch, text: string, list: DomainTrie | null): b
     s.prefix.some((e) => t.startsWith(e)) ||
     s.dotprefix.some((e) => { const d = e.toLowerCase().replace(/^[.*]+/, ''); return t === d || t.endsWith('.' + d); });
   if (!hit && list !== null) {
-    const b = new TextEncoder().encode(t);
+    const b = ENCODER.encode(t);
     hit = list.match(b, 0, b.length) >= 0;
   }
   return s.negate ? !hit : hit;
@@ -466,7 +468,7 @@ export class PolicyMatcher {
         const text = fieldText(f, c.buffer);
         if (text === undefined) { ok = false; break; }
         const hay = c.nocase ? text.toLowerCase() : text;
-        const needle = new TextDecoder('latin1').decode(c.bytes);
+        const needle = LATIN1.decode(c.bytes);
         const n = c.nocase ? needle.toLowerCase() : needle;
         const at = hay.indexOf(n, c.offset);
         let hit = at >= 0 && (c.depth <= 0 || at + n.length <= c.offset + c.depth);
