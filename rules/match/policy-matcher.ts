@@ -451,7 +451,7 @@ export class PolicyMatcher {
     const list = this.appCandidates(kind, kind === 'dns' ? f.query : kind === 'http' ? f.host : f.sni);
     if (list.length === 0) return;
     const dir = this.clusterDirection(pkt);
-    for (const i of [...list]) {
+    for (const i of list) { // the candidate scratch is not reused before this loop ends
       const r = this.rules[i];
       const m = r.rule.match;
       if (!r.header.matches(pkt, dir)) continue;
