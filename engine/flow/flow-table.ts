@@ -80,6 +80,13 @@ export class FlowTable {
 
   /** Set by track(): the packet's direction in its flow. */
   direction = TO_SERVER;
+  /**
+   * true: track() expires a few idle flows from the LRU tail per packet (one thread sees every
+   * packet). false: the owner calls expire(now) at batch boundaries instead, so timeouts depend on
+   * capture time alone, never on which packets a worker happened to see (engine/pipeline).
+   */
+  autoSweep = true;
+
   /** Set by track(): this packet created the flow / moved it to established. */
   isNew = false;
   justEstablished = false;
@@ -125,7 +132,7 @@ export class FlowTable {
    * update TCP state, and return its slot; `direction` says which way the packet goes.
    */
   track(pkt: Packet, nowUs: number, wireLen: number): number {
-    this.sweep(nowUs);
+    if (this.autoSweep) this.sweep(nowUs);
     const key = this.key;
     key.set(pkt);
     const kw = key.words;
@@ -135,6 +142,11 @@ export class FlowTable {
     while (slot >= 0) {
       if (this.hashes[slot] === h && this.sameKey(slot, kw)) break;
       slot = this.chain[slot];
+    }
+    if (slot >= 0 && nowUs - this.lastUs[slot] >= this.minTimeoutUs && nowUs - this.lastUs[slot] >= this.limitUs(slot)) {
+      // idle past its timeout but not swept yet: the old flow ends and this packet starts a new one
+      this.end(slot, END_TIMEOUT);
+      slot = -1;
     }
     this.isNew = slot < 0;
     if (slot < 0) slot = this.create(pkt, h, nowUs);
@@ -165,19 +177,37 @@ export class FlowTable {
     return p === 6 ? this.config.tcp : p === 17 ? this.config.udp : this.config.other;
   }
 
+  /** Idle time after which a flow in its current state times out, µs. */
+  private limitUs(slot: number): number {
+    const t = this.timeouts(slot);
+    const st = this.state[slot];
+    return (st === STATE_NEW ? t.new : st === STATE_ESTABLISHED ? t.established : t.closed) * 1e6;
+  }
+
   /** Expire due flows from the LRU tail, a few per call. */
   private sweep(nowUs: number): void {
+    this.expireFromTail(nowUs, SWEEP_STEPS);
+  }
+
+  /**
+   * End every flow idle past its timeout at capture time `nowUs` (walks the LRU tail up to the
+   * shortest timeout). Returns how many ended.
+   */
+  expire(nowUs: number): number {
+    return this.expireFromTail(nowUs, Infinity);
+  }
+
+  private expireFromTail(nowUs: number, steps: number): number {
     let slot = this.lruTail;
-    for (let n = 0; n < SWEEP_STEPS && slot >= 0; n++) {
+    let ended = 0;
+    for (let n = 0; n < steps && slot >= 0; n++) {
       const idle = nowUs - this.lastUs[slot];
-      if (idle < this.minTimeoutUs) return; // everything newer is younger still
-      const t = this.timeouts(slot);
-      const st = this.state[slot];
-      const limit = (st === STATE_NEW ? t.new : st === STATE_ESTABLISHED ? t.established : t.closed) * 1e6;
+      if (idle < this.minTimeoutUs) break; // everything newer is younger still
       const prev = this.lruPrev[slot];
-      if (idle >= limit) this.end(slot, END_TIMEOUT);
+      if (idle >= this.limitUs(slot)) { this.end(slot, END_TIMEOUT); ended++; }
       slot = prev;
     }
+    return ended;
   }
 
   private tcpState(slot: number, dir: number, flags: number): void {

@@ -91,6 +91,26 @@ test('timeouts per state: a closed flow goes after 60 s, an established one stay
   assert.is(t.timedOut, 3); // established (600 s) and the new SYN flow (60 s)
 });
 
+test('without autoSweep: a flow idle past its timeout ends at its next packet, expire(now) ends the rest', () => {
+  const ended: number[] = [];
+  const t = new FlowTable(new FlowConfig(), (s) => ended.push(t.flowId[s]));
+  t.autoSweep = false;
+  const pkt = new Packet();
+  const a = track(t, pkt, tcp(1, 1, 2, 80, 0x02), 0);
+  const idA = t.flowId[a];
+  track(t, pkt, tcp(3, 1, 4, 80, 0x02), 0);
+  track(t, pkt, tcp(5, 1, 6, 80, 0x02), 100e6); // 100 s later: nothing swept on the way
+  assert.equal(ended, []);
+  track(t, pkt, tcp(1, 1, 2, 80, 0x02), 100e6); // same tuple as flow a, idle 100 s > 60 s (new)
+  assert.equal(ended, [idA]);
+  assert.ok(t.isNew, 'the packet starts a new flow');
+  assert.is(t.timedOut, 1);
+  assert.is(t.expire(100e6), 1); // the 3→4 flow; the two fresh ones stay
+  assert.is(t.active, 2);
+  assert.is(t.expire(161e6), 2);
+  assert.is(t.active, 0);
+});
+
 test('1M distinct SYNs into a 65,536-flow table: bounded, every eviction counted and reported', () => {
   let forced = 0;
   const t = new FlowTable(new FlowConfig({ maxFlows: 65_536 }), (_s, r) => { if (r === END_FORCED) forced++; });
