@@ -2,7 +2,7 @@
 // mix, and a concatenation of the Ethernet frames of every ../shared/pcaps capture.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { M_CAPLEN, M_LINKTYPE, M_OFFSET, META_STRIDE } from '../engine/capture/batch.js';
@@ -11,7 +11,19 @@ import { LINKTYPE_ETHERNET } from '../decoders/link-types.js';
 import { PcapWriter } from '../samples/generator/pcap-writer.js';
 import { MAX_FRAME } from '../samples/generator/capture-writer.js';
 
-export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+/** The repository root: the first folder above this file with a package.json (tsx or dist/ layout). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/dist')) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('kwire bench: no package.json above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot();
+/** ../shared/pcaps beside the repository, as in test/helpers/paths.ts (read in place, never copied). */
 export const SHARED_PCAPS = join(ROOT, '..', 'shared', 'pcaps');
 export const BENCH_DIR = process.env.KWIRE_BENCH_DIR ?? '/tmp/kwire-bench';
 
@@ -21,7 +33,7 @@ export function generatedMix(packets: number): string {
   if (existsSync(out)) return out;
   mkdirSync(BENCH_DIR, { recursive: true });
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'samples', 'generate.ts'),
-    '--packets', String(packets), '--format', 'pcap', '--seed', '1', '--out', out + '.tmp'], { stdio: 'inherit' });
+    '--packets', String(packets), '--format', 'pcap', '--seed', '1', '--out', out + '.tmp'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   renameSync(out + '.tmp', out);
   return out;
 }
@@ -32,16 +44,32 @@ export function sharedCaptures(): string[] {
   return rows.map((r) => join(SHARED_PCAPS, r.split('\t')[0]));
 }
 
+/** Which shared captures gave frames to a corpus mix, and how many each (Ethernet ones only). */
+export interface CorpusSource { capture: string; frames: number }
+
+/** The sources of the corpus mix `file` made by corpusMix(), from its `.sources.json` beside it. */
+export function corpusSources(file: string): CorpusSource[] {
+  try {
+    return JSON.parse(readFileSync(file + '.sources.json', 'utf8')) as CorpusSource[];
+  } catch {
+    return [];
+  }
+}
+
 /**
- * A classic pcap of at least `packets` frames: the Ethernet frames of all shared captures, in
- * manifest order, repeated. Frames over the writer's MAX_FRAME (TSO jumbos) are left out.
+ * A classic pcap of exactly `packets` frames: the Ethernet frames of all shared captures, in
+ * manifest order, repeated. Other link types (Linux cooked SLL/SLL2, raw IP, BSD loopback) are left
+ * out, as are frames over the writer's MAX_FRAME (TSO jumbos). The captures that contributed are
+ * listed in `<out>.sources.json`.
  */
 export async function corpusMix(packets: number): Promise<string> {
   const out = join(BENCH_DIR, `corpus-mix-${packets}.pcap`);
-  if (existsSync(out)) return out;
+  if (existsSync(out) && existsSync(out + '.sources.json')) return out;
   mkdirSync(BENCH_DIR, { recursive: true });
   const frames: Uint8Array[] = [];
+  const sources: CorpusSource[] = [];
   for (const file of sharedCaptures()) {
+    const before = frames.length;
     const r = await openCapture(file);
     try {
       for (;;) {
@@ -58,6 +86,7 @@ export async function corpusMix(packets: number): Promise<string> {
     } finally {
       await r.close();
     }
+    if (frames.length > before) sources.push({ capture: file.slice(SHARED_PCAPS.length + 1), frames: frames.length - before });
   }
   const w = new PcapWriter();
   const fd = openSync(out + '.tmp', 'w');
@@ -72,5 +101,6 @@ export async function corpusMix(packets: number): Promise<string> {
   writeSync(fd, w.buf, 0, w.pos);
   closeSync(fd);
   renameSync(out + '.tmp', out);
+  writeFileSync(out + '.sources.json', JSON.stringify(sources, null, 1) + '\n');
   return out;
 }

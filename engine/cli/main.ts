@@ -11,6 +11,8 @@ const HELP = `kwire — packet-level traffic inspection for Kubernetes nodes
 Usage:
   kwire inspect <capture|-> [options]   decode a pcap/pcapng file (or stdin) and report alerts
   kwire rules check POLICY [--suricata FILE]...   validate and compile a policy
+  kwire bench [options]                 end-to-end throughput and memory against peers, baselines
+                                        (kwire bench --help)
   kwire --help | --version
 
 ${INSPECT_HELP}
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'inspect') return runInspectCommand(rest);
   if (cmd === 'rules') return runRulesCommand(rest);
+  // loaded on demand: the benchmark's modules stay out of inspect's start-up
+  if (cmd === 'bench') return (await import('./bench-command.js')).runBenchCommand(rest);
   process.stderr.write(`kwire: unknown command "${cmd}" (try kwire --help)\n`);
   return EXIT_USAGE;
 }
