@@ -55,6 +55,15 @@ const POOL_LIMIT = 4;
 export interface OpenOptions {
   /** Bytes read per chunk (default 4 MiB, at least 64). A record larger than this gets a chunk of its own size. */
   chunkSize?: number;
+  /**
+   * Back chunks and metadata tables with SharedArrayBuffers, so that every worker thread reads a
+   * batch in place without a copy or a transfer (engine/pipeline/dispatcher.ts).
+   */
+  shared?: boolean;
+}
+
+function newChunk(size: number, shared: boolean): Uint8Array {
+  return shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
 }
 
 const EXPECTED_MAGICS = 'expected a1b2c3d4 or d4c3b2a1 (pcap, µs), a1b23c4d or 4d3cb2a1 (pcap, ns), 0a0d0d0a (pcapng)';
@@ -94,11 +103,11 @@ class ChunkedReader implements CaptureReader {
   /** Read-ahead of the current chunk, started when the previous batch was returned. */
   private pending: Promise<number> | null = null;
   /** Recycled chunk buffers (each chunkSize bytes) and metadata tables. */
-  private readonly spareChunks: ArrayBuffer[] = [];
+  private readonly spareChunks: ArrayBufferLike[] = [];
   private readonly spareMeta: Uint32Array[] = [];
 
   constructor(source: ByteSource, format: 'pcap' | 'pcapng', parser: RecordParser, interfaces: CaptureInterface[],
-    chunk: Uint8Array, start: number, filled: number, chunkSize: number) {
+    chunk: Uint8Array, start: number, filled: number, chunkSize: number, private readonly shared = false) {
     this.source = source;
     this.format = format;
     this.parser = parser;
@@ -132,7 +141,7 @@ class ChunkedReader implements CaptureReader {
       }
       this.pending = null;
       const eof = this.source.eof;
-      const table = new FrameTable(Math.min(this.frameHint, filled >>> 6), this.spareMeta.pop());
+      const table = new FrameTable(Math.min(this.frameHint, filled >>> 6), this.spareMeta.pop(), this.shared);
       const base = this.base;
       const pos = this.parser.parse(chunk, view, this.start, filled, base, table);
       let fault = this.parser.fault;
@@ -163,7 +172,7 @@ class ChunkedReader implements CaptureReader {
       const carry = filled - pos;
       const size = chunkFor(this.chunkSize, this.source.totalBytes, base + pos, this.parser.need);
       const spare = size <= this.chunkSize ? this.spareChunks.pop() : undefined;
-      const next = spare !== undefined ? new Uint8Array(spare, 0, size) : new Uint8Array(size);
+      const next = spare !== undefined ? new Uint8Array(spare, 0, size) : newChunk(size, this.shared);
       next.set(chunk.subarray(pos, filled));
       this.chunk = next;
       this.view = new DataView(next.buffer, 0, size);
@@ -181,7 +190,7 @@ class ChunkedReader implements CaptureReader {
   }
 
   recycle(batch: FrameBatch): void {
-    const buf = batch.data.buffer as ArrayBuffer;
+    const buf = batch.data.buffer;
     if (buf.byteLength === this.chunkSize && this.spareChunks.length < POOL_LIMIT && !this.spareChunks.includes(buf)) {
       this.spareChunks.push(buf);
     }
@@ -215,7 +224,8 @@ export async function openCapture(path: string, opts?: OpenOptions): Promise<Cap
   const chunkSize = requested !== undefined && Number.isFinite(requested) ? Math.max(64, Math.floor(requested)) : DEFAULT_CHUNK_SIZE;
   const source = await ByteSource.open(path);
   try {
-    const chunk = new Uint8Array(chunkFor(chunkSize, source.totalBytes, 0, 0));
+    const shared = opts?.shared === true;
+    const chunk = newChunk(chunkFor(chunkSize, source.totalBytes, 0, 0), shared);
     const filled = await source.fill(chunk, 0);
     if (filled === 0) throw new KwireError(ERR_EMPTY, 'the input is empty (0 bytes); expected a pcap or pcapng capture', path);
     const view = new DataView(chunk.buffer);
@@ -229,12 +239,12 @@ export async function openCapture(path: string, opts?: OpenOptions): Promise<Cap
     const magic = view.getUint32(0, false);
     if (isPcapMagic(magic)) {
       const parser = new PcapParser(path, view, filled);
-      return new ChunkedReader(source, 'pcap', parser, [parser.iface], chunk, 24, filled, chunkSize);
+      return new ChunkedReader(source, 'pcap', parser, [parser.iface], chunk, 24, filled, chunkSize, shared);
     }
     if (magic === BT_SHB) {
       checkFirstSection(path, chunk, view, filled, source.eof);
       const parser = new PcapngParser(path);
-      return new ChunkedReader(source, 'pcapng', parser, parser.interfaces, chunk, 0, filled, chunkSize);
+      return new ChunkedReader(source, 'pcapng', parser, parser.interfaces, chunk, 0, filled, chunkSize, shared);
     }
     throw new KwireError(ERR_PCAP_MAGIC,
       `not a capture file: magic ${hex4(chunk, 0, filled)}${lookalike(chunk, filled)}; ${EXPECTED_MAGICS}`, path, 0);

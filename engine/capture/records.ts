@@ -12,15 +12,22 @@ export class FrameTable {
   meta: Uint32Array;
   count = 0;
 
-  /** `spare`: a recycled table to reuse when it is large enough. */
-  constructor(frames: number, spare?: Uint32Array) {
+  /**
+   * `spare`: a recycled table to reuse when it is large enough. `shared`: back new tables with a
+   * SharedArrayBuffer (every worker thread reads the same table, engine/pipeline).
+   */
+  constructor(frames: number, spare?: Uint32Array, private readonly shared = false) {
     const words = Math.max(16, frames) * META_STRIDE;
-    this.meta = spare !== undefined && spare.length >= words ? spare : new Uint32Array(words);
+    this.meta = spare !== undefined && spare.length >= words ? spare : this.table(words);
+  }
+
+  private table(words: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(words * 4)) : new Uint32Array(words);
   }
 
   /** Double the capacity (once per batch at most a few times, never per frame). */
   grow(): Uint32Array {
-    const m = new Uint32Array(this.meta.length * 2);
+    const m = this.table(this.meta.length * 2);
     m.set(this.meta);
     this.meta = m;
     return m;

@@ -1,18 +1,15 @@
 // `kwire inspect`: argument parsing, output-mode choice, messages and exit codes.
 
 import { parseArgs } from 'node:util';
-import { DecoderConfig } from '../../decoders/packet.js';
+import { availableParallelism } from 'node:os';
 import { parsePortList } from '../../rules/builtin/port-alert.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
-import { loadPolicy } from '../../rules/parse/policy.js';
-import { loadSuricataRules } from '../../rules/parse/suricata.js';
-import { compilePolicy } from '../../rules/compile/compile-policy.js';
-import { PolicyMatcher } from '../../rules/match/policy-matcher.js';
-import { PROFILE_FLAGS, PROFILE_HELP, profileOverrides } from './profile-flags.js';
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
+import { PROFILE_FLAGS, PROFILE_HELP } from './profile-flags.js';
 import { FlowConfig } from '../flow/flow-config.js';
-import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
 import { summaryText } from '../output/stats-record.js';
+import { buildPolicy, type EngineSpec, type PolicySpec } from '../pipeline/engine-spec.js';
 
 export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
 
@@ -40,7 +37,10 @@ ${PROFILE_HELP.trimEnd()}
   --memcap BYTES        all reassembly buffers (TCP and IP fragments) together (default 67108864)
   --flow-timeouts LIST  e.g. tcp.established=3600,udp.new=10 (protocols tcp, udp, other; states
                         new, established, closed; seconds; defaults tcp 60/600/60, udp and other 30/300/30)
-  --quiet               no summary on stderr
+  --workers N           worker threads; packets are sharded by a symmetric hash of the innermost
+                        address pair, each worker owns its flows (default: cores - 1, at least 1;
+                        0 = everything on the main thread). Output is the same for any N
+  --quiet               no summary on stderr, no progress line
   Exit codes: 0 ok, 1 bad input or failed output, 2 usage.
 `;
 
@@ -56,6 +56,17 @@ function portArray(spec: string): number[] {
   const out: number[] = [];
   for (let p = 0; p < 65536; p++) if (map[p]) out.push(p);
   return out;
+}
+
+/** cores − 1, at least 1: the main thread reads and shards, the workers inspect. */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/** KWIRE_FAULT_INJECT=worker-crash:N makes a worker throw at pcap_cnt N (crash-recovery tests). */
+function faultInjection(): number {
+  const m = /^worker-crash:(\d+)$/.exec(process.env.KWIRE_FAULT_INJECT ?? '');
+  return m ? Number(m[1]) : -1;
 }
 
 export async function runInspectCommand(args: string[]): Promise<number> {
@@ -76,6 +87,7 @@ export async function runInspectCommand(args: string[]): Promise<number> {
         memcap: { type: 'string', default: String(64 * 1024 * 1024) },
         'flow-timeouts': { type: 'string', default: '' },
         quiet: { type: 'boolean', default: false },
+        workers: { type: 'string', default: String(defaultWorkers()) },
         policy: { type: 'string' },
         ...PROFILE_FLAGS,
         suricata: { type: 'string', multiple: true, default: [] },
@@ -111,32 +123,26 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   const streamDepth = Number(v['stream-depth']);
   if (!Number.isInteger(streamDepth) || streamDepth < 0 || streamDepth > 1 << 24) return usage('--stream-depth must be an integer 0..16777216');
 
+  const workers = Number(v.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
+
   let alertPorts: Uint8Array | null;
-  let decoder: DecoderConfig;
+  let decoder: EngineSpec['decoder'];
   try {
     alertPorts = v['alert-ports'] === 'none' ? null : parsePortList(v['alert-ports']);
-    decoder = new DecoderConfig({
-      vxlanPorts: portArray(v['vxlan-ports']),
-      genevePorts: portArray(v['geneve-ports']),
-      maxTunnelDepth: depth,
-    });
+    decoder = { vxlanPorts: portArray(v['vxlan-ports']), genevePorts: portArray(v['geneve-ports']), maxTunnelDepth: depth };
   } catch (e) {
     return usage((e as Error).message);
   }
 
   let policy: PolicyMatcher | null = null;
+  let policySpec: PolicySpec | null = null;
   if (v.policy !== undefined) {
     try {
-      const p = loadPolicy(v.policy, { profile: profileOverrides(v) });
-      for (const file of v.suricata ?? []) {
-        const imp = loadSuricataRules(file, p.cluster);
-        for (const w of imp.warnings) process.stderr.write(`kwire: warning: ${w.message}\n`);
-        p.rules.push(...imp.rules);
-      }
-      policy = new PolicyMatcher(compilePolicy(p), p.cluster);
-      for (const r of policy.unsupported) {
-        process.stderr.write(`kwire: warning: rule sid ${r.sid} (${r.name}) is not evaluated yet (stream/payload content, volume or DNS-tunnel conditions)\n`);
-      }
+      const profileFlags: PolicySpec['profileFlags'] = {};
+      for (const k of Object.keys(PROFILE_FLAGS) as (keyof typeof PROFILE_FLAGS)[]) if (v[k] !== undefined) profileFlags[k] = v[k];
+      policySpec = { path: v.policy, profileFlags, suricata: v.suricata ?? [] };
+      policy = buildPolicy(policySpec, (msg) => process.stderr.write(`kwire: warning: ${msg}\n`));
       alertPorts = null;
     } catch (e) {
       const msg = e instanceof KwireError ? `${e.message} [${e.code}]` : (e as Error).message;
@@ -149,13 +155,22 @@ export async function runInspectCommand(args: string[]): Promise<number> {
 
   const out = v.out ?? '-';
   const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
+  const spec: EngineSpec = {
+    decoder,
+    flow: { maxFlows, tcp: flow.tcp, udp: flow.udp, other: flow.other, hashSeed: 0 },
+    reassembly: { streamDepth, memcap },
+    events: [...events].filter((e) => e !== 'stats'),
+    format,
+    alertPorts,
+    policy: policySpec,
+  };
   const result = await runInspect({
-    input, out, format, events, alertPorts, decoder, hashSeed: 0,
-    flow,
-    reassembly: new ReassemblyConfig({ streamDepth, memcap }),
-    policy,
+    input, out, stats: events.has('stats'), spec, workers, policy,
+    progress: !v.quiet && format === 'eve', // alert lines on the terminal would mix with the bar
+    fault: faultInjection(),
   });
   if (!v.quiet) process.stderr.write(summaryText(result.stats));
+  if (result.lost > 0) process.stderr.write(`kwire: ${result.lost} packets lost in ${result.restarts} worker crash(es) (stats.workers.lost_packets)\n`);
   let code = EXIT_OK;
   for (const err of [result.inputError, result.outputError]) {
     if (err === null) continue;

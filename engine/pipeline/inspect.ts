@@ -1,35 +1,39 @@
-// Offline inspection: capture reader → decoders → built-in port rule → EVE/text sink, then stats.
-// One thread for now; engine/pipeline will shard batches to workers (see issue 5).
+// Offline inspection: capture reader → (dispatcher → worker threads | this thread) → EVE/text
+// sink, then stats. Both paths run BatchRunner and order records by the same keys, so the output
+// is byte-identical whatever the worker count.
 
 import { basename } from 'node:path';
-import { M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE, M_TS_NSEC, M_TS_SEC } from '../capture/batch.js';
+import { M_LINKTYPE, META_STRIDE, M_TS_SEC } from '../capture/batch.js';
 import { openCapture, type CaptureReader } from '../capture/open.js';
-import { DecoderConfig } from '../../decoders/packet.js';
-import { FlowConfig } from '../flow/flow-config.js';
+import { C_PKTS } from '../../decoders/counters.js';
 import { LineSink } from '../output/sink.js';
-import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
-import { Inspector } from './inspector.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
+import { BatchRunner } from './batch-runner.js';
+import { Dispatcher, type PipelineTotals } from './dispatcher.js';
+import { buildPolicy, inspectorOptions, type EngineSpec } from './engine-spec.js';
+import { mergeRecords, type Admit } from './record-buffer.js';
+import { ProgressLine } from './progress.js';
 
 export interface InspectOptions {
   /** Capture path, or '-' for stdin. */
   input: string;
   /** Where records go ('-' = stdout). */
   out: string;
-  /** 'eve' NDJSON or 'text' one-line alert summaries (a terminal without --out). */
-  format: 'eve' | 'text';
-  /** Event types to emit: 'alert', 'stats'. */
-  events: ReadonlySet<string>;
-  /** Port bitmap of the built-in port rule, or null for none. */
-  alertPorts: Uint8Array | null;
-  decoder: DecoderConfig;
-  /** Seed of the flow hash (flow_id). */
-  hashSeed: number;
-  flow?: FlowConfig;
-  reassembly?: ReassemblyConfig;
+  /** Emit the closing `stats` event (EVE only). */
+  stats: boolean;
+  spec: EngineSpec;
+  /** Worker threads; 0 = everything on this thread. */
+  workers: number;
+  /** The compiled policy for the single-thread path (built from spec.policy when omitted). */
   policy?: PolicyMatcher | null;
   chunkSize?: number;
+  /** Draw a progress line on stderr when it is a terminal. */
+  progress?: boolean;
+  /** Crash a worker at this pcap_cnt (KWIRE_FAULT_INJECT), -1 = never. */
+  fault?: number;
+  /** Messages for the person (worker crashes). */
+  warn?: (msg: string) => void;
 }
 
 export interface InspectResult {
@@ -38,6 +42,11 @@ export interface InspectResult {
   inputError: Error | null;
   /** The output failure, if the sink died. */
   outputError: Error | null;
+  /** Packets lost in workers that crashed, and how many restarts. */
+  lost: number;
+  restarts: number;
+  /** Most batches that were in flight to workers at once (0 on the single-thread path). */
+  peakInFlight: number;
 }
 
 /** Run one offline inspection to the end of input (or the first input fault). */
@@ -45,62 +54,95 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   const started = performance.now();
   const linkTypes = new Float64Array(65536);
   const sink = LineSink.open(opts.out);
-  const insp = new Inspector({
-    decoder: opts.decoder,
-    flow: opts.flow ?? new FlowConfig({ hashSeed: opts.hashSeed }),
-    reassembly: opts.reassembly ?? new ReassemblyConfig(),
-    events: opts.events,
-    format: opts.format,
-    alertPorts: opts.alertPorts,
-    policy: opts.policy ?? null,
-  }, (line) => sink.write(line));
-  let lastTsSec = 0;
-  let inputError: Error | null = null;
+  const write = (line: string): void => sink.write(line);
+  const threaded = opts.workers > 0;
+  let runner: BatchRunner | null = null;
+  let dispatcher: Dispatcher | null = null;
   let reader: CaptureReader | null = null;
+  const policy = opts.policy !== undefined ? opts.policy : opts.spec.policy === null ? null : buildPolicy(opts.spec.policy);
+  const admit: Admit | null = policy === null ? null : (rule, key, nowUs) => policy.rate(rule).admit(key, nowUs);
+  let held = 0;
+  if (threaded) {
+    dispatcher = new Dispatcher(opts.spec, opts.workers, {
+      write,
+      admit,
+      recycle: (b) => reader?.recycle(b),
+      warn: opts.warn ?? ((m) => process.stderr.write(`kwire: ${m}\n`)),
+      fault: opts.fault,
+    });
+  } else {
+    runner = new BatchRunner(inspectorOptions(opts.spec, policy));
+  }
+  let lastTsSec = 0;
+  let packets = 0;
+  let inputError: Error | null = null;
+  let progress: ProgressLine | null = null;
 
   try {
-    reader = await openCapture(opts.input, opts.chunkSize === undefined ? undefined : { chunkSize: opts.chunkSize });
+    reader = await openCapture(opts.input, { chunkSize: opts.chunkSize, shared: threaded });
+    const r = reader;
+    if (opts.progress === true) {
+      progress = new ProgressLine({
+        bytes: () => r.bytesRead, total: r.totalBytes, packets: () => packets,
+        alerts: () => dispatcher?.alerts ?? (runner === null ? 0 : runner.insp.alerts - held),
+      }).start();
+    }
     for (;;) {
-      const batch = await reader.next();
+      const batch = await r.next();
       if (batch === null) break;
-      const { data, meta, count, firstFrame } = batch;
-      const names = reader.interfaces.map((i) => i.name);
-      for (let i = 0; i < count; i++) {
-        const m = i * META_STRIDE;
-        const lt = meta[m + M_LINKTYPE];
-        linkTypes[lt & 0xffff]++;
-        insp.frame(data, meta[m + M_OFFSET], meta[m + M_CAPLEN], meta[m + M_ORIGLEN], lt,
-          meta[m + M_TS_SEC], meta[m + M_TS_NSEC], firstFrame + i, names[meta[m + M_IFACE]] ?? '');
-      }
+      const { meta, count } = batch;
+      for (let i = 0; i < count; i++) linkTypes[meta[i * META_STRIDE + M_LINKTYPE] & 0xffff]++;
       if (count > 0) lastTsSec = meta[(count - 1) * META_STRIDE + M_TS_SEC];
-      reader.recycle(batch); // records were rendered as they were emitted: nothing points into it
+      packets += count;
+      const names = r.interfaces.map((i) => i.name);
+      if (dispatcher !== null) {
+        await dispatcher.submit(batch, names);
+      } else {
+        held += mergeRecords([runner!.run(batch.data, meta, count, batch.firstFrame, names, null, 0)], write, admit);
+        r.recycle(batch); // records were rendered as they were emitted: nothing points into it
+      }
       if (sink.full) await sink.drain();
       if (sink.failure !== null) break;
     }
   } catch (e) {
     inputError = e as Error;
+  }
+  let totals: PipelineTotals;
+  try {
+    if (dispatcher !== null) {
+      totals = await dispatcher.finish();
+    } else {
+      held += mergeRecords([runner!.finish()], write, admit);
+      const insp = runner!.insp;
+      totals = { alerts: insp.alerts - held, counters: insp.pkt.counters, events: insp.pkt.events, sections: insp.statsSections(), lost: 0, restarts: 0 };
+    }
   } finally {
+    progress?.stop();
     await reader?.close();
   }
-  insp.finish();
 
+  const sections = totals.sections;
+  if (totals.restarts > 0 || threaded) sections.workers = { count: opts.workers, restarts: totals.restarts, lost_packets: totals.lost };
   const stats: RunStats = {
-    counters: insp.pkt.counters,
-    events: insp.pkt.events,
+    counters: totals.counters,
+    events: totals.events,
     linkTypes,
-    alerts: insp.alerts,
+    alerts: totals.alerts,
     elapsedMs: performance.now() - started,
     lastTsSec,
-    sections: insp.statsSections(),
+    sections,
   };
-  if (opts.events.has('stats') && opts.format === 'eve') sink.write(eveStatsRecord(stats));
+  if (totals.counters[C_PKTS] + totals.lost < packets && inputError === null) {
+    inputError = new Error(`internal: ${packets} frames read, ${totals.counters[C_PKTS]} processed, ${totals.lost} lost`);
+  }
+  if (opts.stats && opts.spec.format === 'eve') sink.write(eveStatsRecord(stats));
   let outputError: Error | null = null;
   try {
     await sink.close();
   } catch (e) {
     outputError = e as Error;
   }
-  return { stats, inputError, outputError };
+  return { stats, inputError, outputError, lost: totals.lost, restarts: totals.restarts, peakInFlight: dispatcher?.peakInFlight ?? 0 };
 }
 
 /** Display name of an input for messages. */

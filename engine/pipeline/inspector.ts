@@ -42,6 +42,13 @@ export class Inspector {
   readonly streamStats = new StreamStats();
   readonly app: AppLayer;
   alerts = 0;
+  /**
+   * When set, threshold/limit decisions are left to the caller: called just before the alert's
+   * record is emitted, with what RateControl.admit() needs (engine/pipeline/batch-runner.ts).
+   */
+  gate: ((rule: number, key: number, nowUs: number) => void) | null = null;
+  /** flow_id of the flow whose end is being reported (set before its records are emitted). */
+  endingFlowId = 0;
   /** The record origin of the frame being processed (reused, never reallocated). */
   readonly origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0, flows: null, slot: 0 };
   private readonly portRule: PortAlertRule | null;
@@ -143,16 +150,23 @@ export class Inspector {
     };
   }
 
-  /** A policy rule fired on the current flow: once per flow and rule; `object` is the app object or ''. */
+  /**
+   * A policy rule matched the current flow: once per flow and rule; suppressed addresses never
+   * alert; threshold/limit rules count matching flows per key (here, or through `gate`).
+   * `object` is the app object or ''.
+   */
   private policyAlert(rule: AlertRule, index: number, object: string, redacted = ''): void {
-    const policy = this.policy!;
-    const perFlow = policy.perFlow(index);
+    const rate = this.policy!.rate(index);
     const hits = this.flows.ruleHits[this.slot];
-    if (perFlow && hits !== null && hits.includes(index)) return;
-    if (!policy.allow(index, this.pkt, this.origin.flowId, this.nowUs)) return;
-    if (perFlow) {
-      if (hits === null) this.flows.ruleHits[this.slot] = [index];
-      else hits.push(index);
+    if (hits !== null && hits.includes(index)) return;
+    if (rate.suppressed(this.pkt)) return;
+    if (hits === null) this.flows.ruleHits[this.slot] = [index];
+    else hits.push(index);
+    if (rate.counted) {
+      // threshold/limit count matching flows (each flow once) per key, in capture order
+      const key = rate.key(this.pkt, this.origin.flowId);
+      if (this.gate !== null) this.gate(index, key, this.nowUs);
+      else if (!rate.admit(key, this.nowUs)) return;
     }
     this.alerts++;
     this.flows.alerted[this.slot] = 1;
@@ -168,6 +182,7 @@ export class Inspector {
   }
 
   private flowEnded(slot: number, reason: number): void {
+    this.endingFlowId = this.flows.flowId[slot];
     const extra = this.flowEvents ? this.app.flowExtra(this.flows, slot) : '';
     const app = this.app.flowEnded(this.flows, slot);
     if (this.flowEvents) this.emit(eveFlowRecord(this.flows, slot, reason, app, extra));

@@ -400,6 +400,11 @@ export class PolicyMatcher {
     return this.rules[i].rate.allow(pkt, flowId, nowUs);
   }
 
+  /** The rate control of rule `i` (suppress is stateless; threshold/limit counting is not). */
+  rate(i: number): RateControl {
+    return this.rules[i].rate;
+  }
+
   /** Rules with a threshold or limit count every match; others alert once per flow. */
   perFlow(i: number): boolean {
     return !this.rules[i].rate.counted;
@@ -535,16 +540,33 @@ export class RateControl {
   }
 
   allow(pkt: Packet, flowId: number, nowUs: number): boolean {
+    return !this.suppressed(pkt) && (!this.counted || this.admit(this.key(pkt, flowId), nowUs));
+  }
+
+  /** Suppressed for the packet's addresses (stateless: any thread may decide). */
+  suppressed(pkt: Packet): boolean {
     for (const s of this.suppress) {
-      if (s.by === 'rule' || s.set === null) return false;
+      if (s.by === 'rule' || s.set === null) return true;
       const off = s.by === 'dst' ? pkt.dstAddrOffset : pkt.srcAddrOffset;
-      if (s.set.contains(pkt.bytes, off, pkt.ipVersion)) return false;
+      if (s.set.contains(pkt.bytes, off, pkt.ipVersion)) return true;
     }
+    return false;
+  }
+
+  /** The counting key of a match (rule, flow, source or destination address), for admit(). */
+  key(pkt: Packet, flowId: number): number {
+    const by = (this.rule.threshold ?? this.rule.limit)?.by ?? 'rule';
+    return by === 'rule' ? 0 : by === 'flow' ? flowId : addressKey(pkt.bytes, by === 'dst' ? pkt.dstAddrOffset : pkt.srcAddrOffset, pkt.ipVersion);
+  }
+
+  /**
+   * Count a match under `key` at `nowUs` and say whether it becomes an alert (threshold/limit).
+   * Stateful: with worker threads the dispatcher calls it in capture order for all workers.
+   */
+  admit(key: number, nowUs: number): boolean {
     const t = this.rule.threshold;
     const l = this.rule.limit;
     if (t === null && l === null) return true;
-    const by = (t ?? l)!.by;
-    const key = by === 'rule' ? 0 : by === 'flow' ? flowId : addressKey(pkt.bytes, by === 'dst' ? pkt.dstAddrOffset : pkt.srcAddrOffset, pkt.ipVersion);
     const windowUs = (t ?? l)!.seconds * 1e6;
     let st = this.counts.get(key);
     if (st === undefined || nowUs - st.start > windowUs) {

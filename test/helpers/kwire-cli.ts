@@ -7,7 +7,13 @@ import { ROOT, SHARED_FILES } from './paths.js';
 export { ROOT };
 export const SHARED = SHARED_FILES;
 
+/**
+ * Run `kwire ARGS`. `inspect` runs on the main thread (`--workers 0`) unless the test names
+ * --workers: the same BatchRunner path, without starting a tsx worker per call (seconds each);
+ * test/engine/pipeline covers the worker threads and checks their output is identical.
+ */
 export function kwire(args: string[], input?: Buffer): SpawnSyncReturns<string> {
+  if (args[0] === 'inspect' && !args.includes('--workers')) args = [...args, '--workers', '0'];
   return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'engine', 'cli', 'main.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -2,7 +2,6 @@
 // /dev/null and prints packets, elapsed ms and peak RSS as JSON. Usage: inspect-rss.ts FILE
 
 import { readFileSync } from 'node:fs';
-import { DecoderConfig } from '../../../decoders/packet.js';
 import { DEFAULT_ALERT_PORTS } from '../../../engine/cli/inspect-command.js';
 import { runInspect } from '../../../engine/pipeline/inspect.js';
 import { parsePortList } from '../../../rules/builtin/port-alert.js';
@@ -19,8 +18,13 @@ function peakRssMB(): number {
 
 const file = process.argv[2];
 const r = await runInspect({
-  input: file, out: '/dev/null', format: 'eve', events: new Set(['alert', 'stats']),
-  alertPorts: parsePortList(DEFAULT_ALERT_PORTS), decoder: new DecoderConfig(), hashSeed: 0,
+  input: file, out: '/dev/null', stats: true, workers: 0,
+  spec: {
+    decoder: { vxlanPorts: [4789, 8472], genevePorts: [6081], maxTunnelDepth: 4 },
+    flow: { maxFlows: 65536, tcp: { new: 60, established: 600, closed: 60 }, udp: { new: 30, established: 300, closed: 30 }, other: { new: 30, established: 300, closed: 30 }, hashSeed: 0 },
+    reassembly: { streamDepth: 32768, memcap: 64 << 20 },
+    events: ['alert'], format: 'eve', alertPorts: parsePortList(DEFAULT_ALERT_PORTS), policy: null,
+  },
 });
 if (r.inputError) throw r.inputError;
 process.stdout.write(JSON.stringify({

@@ -1,0 +1,254 @@
+// The dispatcher: shards each batch to worker threads by the symmetric address-pair hash
+// (shard.ts), bounds the batches in flight (the reader waits when workers lag), merges the
+// workers' records back in capture order (record-buffer.ts), and restarts a worker that crashes.
+//
+//   reader ─batch (SharedArrayBuffer)─▶ shards ─▶ worker 0..N-1 ─msgpackr records─▶ merge ─▶ sink
+//                                                 (each owns its flows)
+
+import { Worker } from 'node:worker_threads';
+import { unpack } from 'msgpackr';
+import type { FrameBatch } from '../capture/batch.js';
+import { DecoderConfig } from '../../decoders/packet.js';
+import type { EngineSpec } from './engine-spec.js';
+import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './record-buffer.js';
+import { Sharder } from './shard.js';
+import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
+
+/** Batches handed to workers and not yet written out; the reader waits beyond this. */
+export const MAX_IN_FLIGHT = 4;
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url);
+
+/** A worker thread on worker-main; run from TypeScript sources (tests), it registers tsx first. */
+function startWorker(): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL);
+  const api = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true });
+}
+
+interface InFlight {
+  batch: FrameBatch;
+  parts: (RecordBuffer | null)[];
+  remaining: number;
+  /** Frames given to each worker. */
+  frames: number[];
+}
+
+interface Lane {
+  worker: Worker;
+  /** Incarnation; a restarted worker gets a new one, late events of the old one are ignored. */
+  gen: number;
+  last: WorkerStats | null;
+  final: RecordBuffer | null;
+  finalStats: WorkerStats | null;
+}
+
+export interface DispatcherOptions {
+  /** Records in output order. */
+  write: (line: string) => void;
+  /** A batch's buffers are free again. */
+  recycle: (batch: FrameBatch) => void;
+  /** A message for the person (worker crashes). */
+  warn: (msg: string) => void;
+  /** Threshold/limit decisions for gated alerts, in output order (the policy's RateControl). */
+  admit: Admit | null;
+  /** Throw in a worker at this pcap_cnt (KWIRE_FAULT_INJECT=worker-crash:N), -1 = never. */
+  fault?: number;
+}
+
+/** Totals of a run across workers (crashed incarnations included). */
+export interface PipelineTotals {
+  /** Alerts written (gated alerts held back by threshold/limit are not counted). */
+  alerts: number;
+  counters: Float64Array;
+  events: Float64Array;
+  sections: Record<string, Record<string, unknown>>;
+  /** Frames lost in crashed workers (in flight when they died). */
+  lost: number;
+  restarts: number;
+}
+
+export class Dispatcher {
+  readonly workers: number;
+  private readonly lanes: Lane[] = [];
+  private readonly sharder: Sharder;
+  private readonly inFlight = new Map<number, InFlight>();
+  private seq = 0;
+  private nextOut = 0;
+  private wake: (() => void) | null = null;
+  private lost = 0;
+  private restarts = 0;
+  /** Stats of crashed incarnations. */
+  private readonly dead: WorkerStats[] = [];
+  private finishing = false;
+  private fault: number;
+  /** Gated alerts held back by threshold/limit. */
+  private held = 0;
+  /** Most batches in flight at once (backpressure bound, for tests). */
+  peakInFlight = 0;
+  /** A worker that cannot start (it crashed before finishing any batch, twice): the run stops. */
+  private fatal: Error | null = null;
+
+  constructor(private readonly spec: EngineSpec, workers: number, private readonly opts: DispatcherOptions) {
+    this.workers = Math.max(1, Math.min(255, workers | 0));
+    this.sharder = new Sharder(new DecoderConfig(spec.decoder), spec.flow.hashSeed);
+    this.fault = opts.fault ?? -1;
+    for (let i = 0; i < this.workers; i++) this.lanes.push(this.spawn(i, 0));
+  }
+
+  /** Alerts so far (as of the last batch each worker finished). */
+  get alerts(): number {
+    let a = -this.held;
+    for (const l of this.lanes) a += l.last?.alerts ?? 0;
+    for (const d of this.dead) a += d.alerts;
+    return a;
+  }
+
+  private spawn(index: number, gen: number): Lane {
+    const worker = startWorker();
+    const lane: Lane = { worker, gen, last: null, final: null, finalStats: null };
+    const init: ToWorker = { t: 'init', spec: this.spec, index, workers: this.workers, fault: gen === 0 ? this.fault : -1 };
+    worker.postMessage(init);
+    worker.on('message', (msg: FromWorker) => this.onMessage(index, gen, msg));
+    worker.on('error', (err) => this.onCrash(index, gen, err));
+    worker.on('exit', (code) => {
+      if (!this.finishing || this.lanes[index].finalStats === null) this.onCrash(index, gen, new Error(`exited with code ${code}`));
+    });
+    return lane;
+  }
+
+  private onMessage(index: number, gen: number, msg: FromWorker): void {
+    const lane = this.lanes[index];
+    if (lane === undefined || lane.gen !== gen) return;
+    if (msg.t === 'done') {
+      lane.last = msg.stats;
+      const f = this.inFlight.get(msg.seq);
+      if (f !== undefined && f.parts[index] === null) {
+        f.parts[index] = unpack(msg.records) as RecordBuffer;
+        f.remaining--;
+      }
+      this.flush();
+    } else if (msg.t === 'final') {
+      lane.final = unpack(msg.records) as RecordBuffer;
+      lane.finalStats = msg.stats;
+      this.signal();
+    }
+  }
+
+  private onCrash(index: number, gen: number, err: Error): void {
+    const lane = this.lanes[index];
+    if (lane === undefined || lane.gen !== gen) return;
+    let lost = 0;
+    for (const f of this.inFlight.values()) {
+      if (f.parts[index] !== null) continue;
+      f.parts[index] = emptyRecords();
+      f.remaining--;
+      lost += f.frames[index];
+    }
+    this.lost += lost;
+    this.restarts++;
+    if (lane.last !== null) this.dead.push(lane.last);
+    lane.gen = -1;
+    void lane.worker.terminate();
+    if (lane.last === null && gen >= 1) {
+      this.fatal = new Error(`worker ${index} cannot start: ${err.message}`);
+      this.signal();
+      return;
+    }
+    this.opts.warn(`worker ${index} crashed: ${err.message}; ${lost} packets in flight lost, restarting it`);
+    const next = this.spawn(index, gen + 1);
+    this.lanes[index] = next;
+    if (this.finishing) next.worker.postMessage({ t: 'finish' } satisfies ToWorker);
+    this.flush();
+  }
+
+  private signal(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private async waitForProgress(): Promise<void> {
+    if (this.fatal !== null) throw this.fatal;
+    await new Promise<void>((resolve) => { this.wake = resolve; });
+    if (this.fatal !== null) throw this.fatal;
+  }
+
+  /** Write out, in order, every batch whose workers have all answered. */
+  private flush(): void {
+    for (;;) {
+      const f = this.inFlight.get(this.nextOut);
+      if (f === undefined || f.remaining > 0) break;
+      this.inFlight.delete(this.nextOut);
+      this.nextOut++;
+      this.held += mergeRecords(f.parts as RecordBuffer[], this.opts.write, this.opts.admit);
+      this.opts.recycle(f.batch);
+    }
+    this.signal();
+  }
+
+  /**
+   * Shard a batch (its buffers must be SharedArrayBuffer-backed: openCapture({shared: true})) and
+   * hand it to the workers; resolves once fewer than MAX_IN_FLIGHT batches are in flight.
+   */
+  async submit(batch: FrameBatch, names: string[]): Promise<void> {
+    const n = this.workers;
+    const shards = new Uint8Array(new SharedArrayBuffer(Math.max(1, batch.count)));
+    this.sharder.assign(batch.data, batch.meta, batch.count, n, shards);
+    const frames = new Array<number>(n).fill(0);
+    for (let i = 0; i < batch.count; i++) frames[shards[i]]++;
+    const seq = this.seq++;
+    this.inFlight.set(seq, { batch, parts: new Array<RecordBuffer | null>(n).fill(null), remaining: n, frames });
+    const msg: ToWorker = { t: 'batch', seq, data: batch.data, meta: batch.meta, count: batch.count, firstFrame: batch.firstFrame, shards, names };
+    for (const lane of this.lanes) lane.worker.postMessage(msg);
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
+    while (this.inFlight.size >= MAX_IN_FLIGHT) await this.waitForProgress();
+  }
+
+  /** End of input: wait for every batch, end every flow in every worker, and return the totals. */
+  async finish(): Promise<PipelineTotals> {
+    while (this.inFlight.size > 0) await this.waitForProgress();
+    this.finishing = true;
+    for (const lane of this.lanes) lane.worker.postMessage({ t: 'finish' } satisfies ToWorker);
+    while (this.lanes.some((l) => l.finalStats === null)) await this.waitForProgress();
+    this.held += mergeRecords(this.lanes.map((l) => l.final ?? emptyRecords()), this.opts.write, this.opts.admit);
+    const all = [...this.dead, ...this.lanes.map((l) => l.finalStats!)];
+    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+    return {
+      alerts: all.reduce((a, s) => a + s.alerts, 0) - this.held,
+      counters: sumArrays(all.map((s) => s.counters)),
+      events: sumArrays(all.map((s) => s.events)),
+      sections: sumSections(all.map((s) => s.sections)),
+      lost: this.lost,
+      restarts: this.restarts,
+    };
+  }
+
+  /** Stop the workers without waiting (after an input fault the caller still calls finish()). */
+  async destroy(): Promise<void> {
+    this.finishing = true;
+    for (const l of this.lanes) l.gen = -1;
+    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+  }
+}
+
+function sumArrays(list: Float64Array[]): Float64Array {
+  const out = new Float64Array(list[0]?.length ?? 0);
+  for (const a of list) for (let i = 0; i < a.length; i++) out[i] += a[i];
+  return out;
+}
+
+/** Sum numeric leaves of like-shaped stats sections; for peaks (`*_peak`) keep the largest. */
+export function sumSections(list: Record<string, unknown>[]): Record<string, Record<string, unknown>> {
+  const add = (a: Record<string, unknown>, b: Record<string, unknown>): void => {
+    for (const [k, v] of Object.entries(b)) {
+      if (typeof v === 'number') a[k] = k.endsWith('_peak') ? Math.max((a[k] as number) ?? 0, v) : ((a[k] as number) ?? 0) + v;
+      else if (v !== null && typeof v === 'object') add((a[k] ??= {}) as Record<string, unknown>, v as Record<string, unknown>);
+      else a[k] = v;
+    }
+  };
+  const out: Record<string, unknown> = {};
+  for (const s of list) add(out, s);
+  return out as Record<string, Record<string, unknown>>;
+}
