@@ -17,16 +17,18 @@ export class BatchRunner {
   private rank = 0;
   private gateRule = -1;
   private gateKey = 0;
+  private gateKey2 = 0;
   private gateUs = 0;
 
   constructor(opts: InspectorOptions) {
     this.insp = new Inspector(opts, (line) => this.record(line));
     this.insp.flows.autoSweep = false;
-    this.insp.gate = (rule, key, nowUs) => {
+    this.insp.gateAlerts((rule, key, nowUs, key2) => {
       this.gateRule = rule;
       this.gateKey = key;
+      this.gateKey2 = key2;
       this.gateUs = nowUs;
-    };
+    });
   }
 
   private record(line: string): void {
@@ -43,6 +45,7 @@ export class BatchRunner {
     o.lines.push(line);
     o.gate.push(this.gateRule);
     o.gateKey.push(this.gateKey);
+    o.gateKey2.push(this.gateKey2);
     o.gateUs.push(this.gateUs);
     this.gateRule = -1;
   }

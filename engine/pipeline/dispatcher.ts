@@ -11,7 +11,7 @@ import type { FrameBatch } from '../capture/batch.js';
 import { DecoderConfig } from '../../decoders/packet.js';
 import type { EngineSpec } from './engine-spec.js';
 import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './record-buffer.js';
-import { Sharder } from './shard.js';
+import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
 
 /** Batches handed to workers and not yet written out; the reader waits beyond this. */
@@ -53,6 +53,8 @@ export interface DispatcherOptions {
   warn: (msg: string) => void;
   /** Threshold/limit decisions for gated alerts, in output order (the policy's RateControl). */
   admit: Admit | null;
+  /** With a policy: cluster-relative direction, so that outside addresses shard alone. */
+  direction?: ClusterDirection | null;
   /** Throw in a worker at this pcap_cnt (KWIRE_FAULT_INJECT=worker-crash:N), -1 = never. */
   fault?: number;
 }
@@ -92,7 +94,7 @@ export class Dispatcher {
 
   constructor(private readonly spec: EngineSpec, workers: number, private readonly opts: DispatcherOptions) {
     this.workers = Math.max(1, Math.min(255, workers | 0));
-    this.sharder = new Sharder(new DecoderConfig(spec.decoder), spec.flow.hashSeed);
+    this.sharder = new Sharder(new DecoderConfig(spec.decoder), spec.flow.hashSeed, opts.direction ?? null);
     this.fault = opts.fault ?? -1;
     for (let i = 0; i < this.workers; i++) this.lanes.push(this.spawn(i, 0));
   }

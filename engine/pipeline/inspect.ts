@@ -60,12 +60,18 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   let dispatcher: Dispatcher | null = null;
   let reader: CaptureReader | null = null;
   const policy = opts.policy !== undefined ? opts.policy : opts.spec.policy === null ? null : buildPolicy(opts.spec.policy);
-  const admit: Admit | null = policy === null ? null : (rule, key, nowUs) => policy.rate(rule).admit(key, nowUs);
+  // DNS-tunnel rules: the domain's count first, then the rule's own threshold/limit (by its key2)
+  const admit: Admit | null = policy === null ? null : (rule, key, nowUs, key2) => {
+    const rate = policy.rate(rule);
+    if (!policy.isDnsTunnel(rule)) return rate.admit(key, nowUs);
+    return policy.tunnelAdmit(rule, Math.floor(key / 2), key % 2 === 1, nowUs) && (!rate.counted || rate.admit(key2, nowUs));
+  };
   let held = 0;
   if (threaded) {
     dispatcher = new Dispatcher(opts.spec, opts.workers, {
       write,
       admit,
+      direction: policy === null ? null : (pkt) => policy.clusterDirection(pkt),
       recycle: (b) => reader?.recycle(b),
       warn: opts.warn ?? ((m) => process.stderr.write(`kwire: ${m}\n`)),
       fault: opts.fault,

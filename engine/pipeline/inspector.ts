@@ -46,7 +46,21 @@ export class Inspector {
    * When set, threshold/limit decisions are left to the caller: called just before the alert's
    * record is emitted, with what RateControl.admit() needs (engine/pipeline/batch-runner.ts).
    */
-  gate: ((rule: number, key: number, nowUs: number) => void) | null = null;
+  private gate: ((rule: number, key: number, nowUs: number, key2: number) => void) | null = null;
+  /** The DNS-tunnel query being matched: registered-domain key × 2 + (trips on its own). */
+  private tunnelKey = 0;
+
+  /**
+   * Leave threshold/limit and DNS-tunnel decisions to the caller (worker threads: decided in
+   * capture order at the merge). `gate` is called just before each such alert's record is
+   * emitted; the record is written only if RateControl.admit() / PolicyMatcher.tunnelAdmit() agree.
+   */
+  gateAlerts(gate: (rule: number, key: number, nowUs: number, key2: number) => void): void {
+    this.gate = gate;
+    if (this.policy !== null) {
+      this.policy.tunnelGate = (_rule, domain, trip, _us) => { this.tunnelKey = domain * 2 + (trip ? 1 : 0); };
+    }
+  }
   /** flow_id of the flow whose end is being reported (set before its records are emitted). */
   endingFlowId = 0;
   /** The record origin of the frame being processed (reused, never reallocated). */
@@ -156,7 +170,16 @@ export class Inspector {
    * `object` is the app object or ''.
    */
   private policyAlert(rule: AlertRule, index: number, object: string, redacted = ''): void {
-    const rate = this.policy!.rate(index);
+    const policy = this.policy!;
+    const rate = policy.rate(index);
+    if (policy.isDnsTunnel(index)) {
+      // counted per query and registered domain (PolicyMatcher.tunnelAdmit), not once per flow
+      if (rate.suppressed(this.pkt)) return;
+      if (this.gate !== null) this.gate(index, this.tunnelKey, this.nowUs, rate.counted ? rate.key(this.pkt, this.origin.flowId) : 0);
+      else if (rate.counted && !rate.admit(rate.key(this.pkt, this.origin.flowId), this.nowUs)) return;
+      this.emitPolicyAlert(rule, object, redacted, this.gate === null);
+      return;
+    }
     const hits = this.flows.ruleHits[this.slot];
     if (hits !== null && hits.includes(index)) return;
     if (rate.suppressed(this.pkt)) return;
@@ -165,11 +188,19 @@ export class Inspector {
     if (rate.counted) {
       // threshold/limit count matching flows (each flow once) per key, in capture order
       const key = rate.key(this.pkt, this.origin.flowId);
-      if (this.gate !== null) this.gate(index, key, this.nowUs);
+      if (this.gate !== null) this.gate(index, key, this.nowUs, 0);
       else if (!rate.admit(key, this.nowUs)) return;
     }
+    this.emitPolicyAlert(rule, object, redacted, !rate.counted || this.gate === null);
+  }
+
+  /**
+   * `decided`: false for a gated alert (the merge may still hold it back), which therefore does not
+   * mark the flow as alerted.
+   */
+  private emitPolicyAlert(rule: AlertRule, object: string, redacted: string, decided: boolean): void {
     this.alerts++;
-    this.flows.alerted[this.slot] = 1;
+    if (decided) this.flows.alerted[this.slot] = 1;
     const pkt = this.pkt;
     const alert = redacted === '' ? rule.eveAlert : eveAlertWith(rule, 'kwire_match', redacted);
     this.emit(this.eve ? eveHeader('alert', this.origin, pkt) + (object === '' ? '' : object + ',') + alert + '}' : alertTextLine(this.origin, pkt, rule));

@@ -21,15 +21,17 @@ export interface RecordBuffer {
   lines: string[];
   gate: number[];
   gateKey: number[];
+  /** DNS-tunnel rules with a threshold/limit: its RateControl key, else 0. */
+  gateKey2: number[];
   gateUs: number[];
 }
 
 export function emptyRecords(): RecordBuffer {
-  return { k1: [], k2: [], lines: [], gate: [], gateKey: [], gateUs: [] };
+  return { k1: [], k2: [], lines: [], gate: [], gateKey: [], gateKey2: [], gateUs: [] };
 }
 
 /** Decides gated alerts in output order: true = write it. */
-export type Admit = (rule: number, key: number, nowUs: number) => boolean;
+export type Admit = (rule: number, key: number, nowUs: number, key2: number) => boolean;
 
 /** Sort records [from, end) by k2, keeping emission order among equal keys (stable). */
 export function sortTail(r: RecordBuffer, from: number): void {
@@ -38,7 +40,7 @@ export function sortTail(r: RecordBuffer, from: number): void {
   const idx = new Array<number>(n);
   for (let i = 0; i < n; i++) idx[i] = from + i;
   idx.sort((a, b) => r.k2[a] - r.k2[b] || a - b);
-  for (const col of [r.k2, r.lines, r.gate, r.gateKey, r.gateUs] as unknown[][]) {
+  for (const col of [r.k2, r.lines, r.gate, r.gateKey, r.gateKey2, r.gateUs] as unknown[][]) {
     const sorted = idx.map((i) => col[i]);
     for (let i = 0; i < n; i++) col[from + i] = sorted[i];
   }
@@ -54,7 +56,7 @@ export function mergeRecords(parts: readonly RecordBuffer[], write: (line: strin
   let held = 0;
   const emit = (r: RecordBuffer, i: number): void => {
     const g = r.gate[i];
-    if (g >= 0 && admit !== null && !admit(g, r.gateKey[i], r.gateUs[i])) held++;
+    if (g >= 0 && admit !== null && !admit(g, r.gateKey[i], r.gateUs[i], r.gateKey2[i])) held++;
     else write(r.lines[i]);
   };
   if (n === 1) {

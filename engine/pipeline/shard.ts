@@ -1,11 +1,17 @@
 // The dispatcher's shard function: which worker owns a frame. Symmetric over the innermost IP
 // address pair, so both directions of a flow, its tunnelled packets (inner addresses) and all of
-// its IP fragments (which after the first carry no ports) reach the same worker.
+// its IP fragments (which after the first carry no ports) reach the same worker. With a policy,
+// traffic between the cluster and the outside shards on the outside address alone, so that all
+// flows to one outside destination meet in one worker (volume rules count per destination).
 
 import { decodeFrame } from '../../decoders/frame.js';
 import { Packet, type DecoderConfig } from '../../decoders/packet.js';
 import { M_CAPLEN, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE } from '../capture/batch.js';
 import { fmix, mix } from '../flow/hash.js';
+import { DIR_EGRESS, DIR_INGRESS } from '../../rules/match/header-match.js';
+
+/** The packet's direction relative to the cluster (PolicyMatcher.clusterDirection). */
+export type ClusterDirection = (pkt: Packet) => number;
 
 /** Hash of one address (4 or 16 bytes at `o`). */
 function addrHash(b: Uint8Array, o: number, n: number, seed: number): number {
@@ -23,7 +29,7 @@ function addrHash(b: Uint8Array, o: number, n: number, seed: number): number {
 export class Sharder {
   private readonly pkt: Packet;
 
-  constructor(decoder: DecoderConfig, private readonly seed: number) {
+  constructor(decoder: DecoderConfig, private readonly seed: number, private readonly direction: ClusterDirection | null = null) {
     this.pkt = new Packet(decoder);
   }
 
@@ -42,10 +48,18 @@ export class Sharder {
     }
   }
 
-  /** Symmetric hash of the packet's innermost address pair. */
+  /**
+   * Symmetric hash of the packet's innermost address pair; of the outside address alone when one
+   * side is in the cluster and the other is not.
+   */
   pairHash(pkt: Packet): number {
     const n = pkt.ipVersion === 6 ? 16 : 4;
     const b = pkt.bytes;
+    if (this.direction !== null) {
+      const dir = this.direction(pkt);
+      if (dir === DIR_EGRESS) return addrHash(b, pkt.dstAddrOffset, n, this.seed);
+      if (dir === DIR_INGRESS) return addrHash(b, pkt.srcAddrOffset, n, this.seed);
+    }
     return fmix((addrHash(b, pkt.srcAddrOffset, n, this.seed) + addrHash(b, pkt.dstAddrOffset, n, this.seed)) | 0);
   }
 }

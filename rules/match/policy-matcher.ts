@@ -94,7 +94,7 @@ export class PolicyMatcher {
   /** Per volume rule: destination key → window start (µs), bytes, fired. Bounded. */
   private readonly volumeState = new Map<number, Map<number, { start: number; bytes: number; fired: boolean }>>();
   /** Per DNS-tunnel rule: registered domain → window start (µs), queries, fired. Bounded. */
-  private readonly tunnelState = new Map<number, Map<string, { start: number; count: number; fired: boolean }>>();
+  private readonly tunnelState = new Map<number, Map<number, { start: number; count: number; fired: boolean }>>();
   /** Rules the packet path cannot evaluate yet (stream/payload content, volume, DNS tunnel). */
   readonly unsupported: PolicyRule[] = [];
 
@@ -340,16 +340,39 @@ export class PolicyMatcher {
     const domain = labels.slice(-2).join('.');
     const sub = labels.slice(0, -2).join('');
     // A test left at 0 is off.
-    let trip = (t.labelLength > 0 && labels.some((l) => l.length >= t.labelLength)) ||
+    const trip = (t.labelLength > 0 && labels.some((l) => l.length >= t.labelLength)) ||
       (t.entropy > 0 && sub.length >= 16 && entropy(sub) >= t.entropy);
+    const key = domainKey(domain);
+    if (this.tunnelGate !== null) {
+      this.tunnelGate(i, key, trip, nowUs);
+      return true; // decided by tunnelAdmit() in capture order (engine/pipeline)
+    }
+    return this.tunnelAdmit(i, key, trip, nowUs);
+  }
+
+  /**
+   * When set, DNS-tunnel queries are not counted here: each query that reaches the rule is passed
+   * on (registered-domain key, whether it trips on its own) and fires; the caller decides with
+   * tunnelAdmit() in capture order, across worker threads.
+   */
+  tunnelGate: ((rule: number, domain: number, trip: boolean, nowUs: number) => void) | null = null;
+
+  /** Is rule `i` a DNS-tunnel rule (counted per query and registered domain, not once per flow)? */
+  isDnsTunnel(i: number): boolean {
+    return this.rules[i].rule.dnsTunnel !== null;
+  }
+
+  /** Count one query of registered domain `key` for tunnel rule `i`; true = it alerts. */
+  tunnelAdmit(i: number, key: number, trip: boolean, nowUs: number): boolean {
+    const t = this.rules[i].rule.dnsTunnel!;
     let states = this.tunnelState.get(i);
     if (states === undefined) this.tunnelState.set(i, (states = new Map()));
-    let st = states.get(domain);
+    let st = states.get(key);
     const windowUs = (t.queryRate?.seconds ?? 60) * 1e6;
     if (st === undefined || nowUs - st.start > windowUs) {
       if (st === undefined && states.size >= 10_000) states.delete(states.keys().next().value!);
       st = { start: nowUs, count: 0, fired: false };
-      states.set(domain, st);
+      states.set(key, st);
     }
     st.count++;
     if (t.queryRate !== null && st.count >= t.queryRate.count) trip = true;
@@ -512,6 +535,13 @@ export function entropy(s: string): number {
     h -= p * Math.log2(p);
   }
   return h;
+}
+
+/** A 32-bit FNV-1a key of a registered domain (lower case). */
+function domainKey(d: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** A 32-bit key for an address (IPv4 exactly; IPv6 hashed). */

@@ -8,7 +8,7 @@ function buf(rows: [number, number, string, number?, number?][]): RecordBuffer {
   const r = emptyRecords();
   for (const [a, b, l, gate = -1, key = 0] of rows) {
     r.k1.push(a); r.k2.push(b); r.lines.push(l);
-    r.gate.push(gate); r.gateKey.push(key); r.gateUs.push(a * 1e6);
+    r.gate.push(gate); r.gateKey.push(key); r.gateKey2.push(0); r.gateUs.push(a * 1e6);
   }
   return r;
 }

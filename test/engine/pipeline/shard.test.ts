@@ -10,6 +10,8 @@ import { formatIp } from '../../../engine/output/ip-format.js';
 import { M_CAPLEN, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE } from '../../../engine/capture/batch.js';
 import { Sharder } from '../../../engine/pipeline/shard.js';
 import { ROOT, SHARED_FILES } from '../../helpers/paths.js';
+import { buildPolicy } from '../../../engine/pipeline/engine-spec.js';
+import { DIR_EGRESS, DIR_INGRESS } from '../../../rules/match/header-match.js';
 
 /** For each frame: shard among `n` workers, and the innermost address pair (sorted) or ''. */
 async function shards(file: string, n: number): Promise<{ shard: number; pair: string; frag: boolean; tunnel: boolean }[]> {
@@ -63,6 +65,36 @@ test('tunnelled flows shard on their inner addresses (VXLAN between nodes)', asy
   assert.ok(inner.length > 10);
   assertPairsAgree(rows);
   assert.ok(new Set(inner.map((r) => r.pair)).size > 1);
+});
+
+test('with a policy, traffic to or from outside the cluster shards on the outside address alone', async () => {
+  const policy = buildPolicy({ path: join(ROOT, 'rules', 'default', 'policy.yaml'), profileFlags: {}, suricata: [] });
+  const r = await openCapture(join(ROOT, 'samples', 'netns', 'k8s-real.pcap'));
+  const s = new Sharder(new DecoderConfig(), 7, (pkt) => policy.clusterDirection(pkt));
+  const p = new Packet(new DecoderConfig());
+  const byOutside = new Map<string, Set<number>>();
+  const inside = new Set<string>();
+  for (let b = await r.next(); b !== null; b = await r.next()) {
+    const a = new Uint8Array(b.count);
+    s.assign(b.data, b.meta, b.count, 4, a);
+    for (let i = 0; i < b.count; i++) {
+      const m = i * META_STRIDE;
+      p.reset(b.data, b.meta[m + M_OFFSET], b.meta[m + M_CAPLEN], b.meta[m + M_ORIGLEN], b.meta[m + M_LINKTYPE]);
+      decodeFrame(p);
+      if (p.ipVersion === 0) continue;
+      const dir = policy.clusterDirection(p);
+      if (dir !== DIR_EGRESS && dir !== DIR_INGRESS) continue;
+      const off = dir === DIR_EGRESS ? p.dstAddrOffset : p.srcAddrOffset;
+      const outside = formatIp(p.bytes, off, p.ipVersion);
+      inside.add(formatIp(p.bytes, dir === DIR_EGRESS ? p.srcAddrOffset : p.dstAddrOffset, p.ipVersion));
+      const set = byOutside.get(outside) ?? new Set<number>();
+      set.add(a[i]);
+      byOutside.set(outside, set);
+    }
+  }
+  await r.close();
+  assert.ok(byOutside.size >= 2 && inside.size >= 2, `outside ${byOutside.size}, inside ${inside.size}`);
+  for (const [addr, set] of byOutside) assert.is(set.size, 1, `${addr} reached from several pods lands on one worker`);
 });
 
 test('one worker: everything to worker 0', async () => {
