@@ -24,6 +24,7 @@ export class ProgressLine {
     if (this.out.isTTY !== true) return this;
     this.timer = setInterval(() => this.draw(), REDRAW_MS);
     this.timer.unref();
+    this.draw();
     return this;
   }
 
