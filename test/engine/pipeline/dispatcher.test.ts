@@ -23,6 +23,7 @@ const FILES = [
   join(ROOT, 'samples', 'netns', 'k8s-vxlan.pcap'), // tunnelled pods
   join(SHARED_FILES, 'mercury', 'capture2.pcap'), // one source to many NodePorts: limit by src across workers
   join(SHARED_FILES, 'pcapplusplus', 'ip-frag.pcap'), // IPv4 fragments
+  join(SHARED_FILES, 'zeek', 'erspan.pcap'), // ERSPAN whose outer GRE datagrams are fragmented
 ];
 
 for (const file of FILES) {
