@@ -15,7 +15,7 @@ import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
 
 /** Batches handed to workers and not yet written out; the reader waits beyond this. */
-export const MAX_IN_FLIGHT = 4;
+export const MAX_IN_FLIGHT = 3;
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url);
