@@ -69,6 +69,8 @@ export interface PipelineTotals {
   /** Frames lost in crashed workers (in flight when they died). */
   lost: number;
   restarts: number;
+  /** Frames sent to each worker. */
+  perWorker: number[];
 }
 
 export class Dispatcher {
@@ -87,6 +89,8 @@ export class Dispatcher {
   private fault: number;
   /** Gated alerts held back by threshold/limit. */
   private held = 0;
+  /** Frames sent to each worker so far. */
+  private readonly sent: number[] = [];
   /** Most batches in flight at once (backpressure bound, for tests). */
   peakInFlight = 0;
   /** A worker that cannot start (it crashed before finishing any batch, twice): the run stops. */
@@ -200,6 +204,7 @@ export class Dispatcher {
     this.sharder.assign(batch.data, batch.meta, batch.count, n, shards);
     const frames = new Array<number>(n).fill(0);
     for (let i = 0; i < batch.count; i++) frames[shards[i]]++;
+    for (let w = 0; w < n; w++) this.sent[w] = (this.sent[w] ?? 0) + frames[w];
     const seq = this.seq++;
     this.inFlight.set(seq, { batch, parts: new Array<RecordBuffer | null>(n).fill(null), remaining: n, frames });
     const msg: ToWorker = { t: 'batch', seq, data: batch.data, meta: batch.meta, count: batch.count, firstFrame: batch.firstFrame, shards, names };
@@ -224,6 +229,7 @@ export class Dispatcher {
       sections: sumSections(all.map((s) => s.sections)),
       lost: this.lost,
       restarts: this.restarts,
+      perWorker: this.lanes.map((_, w) => this.sent[w] ?? 0),
     };
   }
 

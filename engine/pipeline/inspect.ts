@@ -120,7 +120,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
     } else {
       held += mergeRecords([runner!.finish()], write, admit);
       const insp = runner!.insp;
-      totals = { alerts: insp.alerts - held, counters: insp.pkt.counters, events: insp.pkt.events, sections: insp.statsSections(), lost: 0, restarts: 0 };
+      totals = { alerts: insp.alerts - held, counters: insp.pkt.counters, events: insp.pkt.events, sections: insp.statsSections(), lost: 0, restarts: 0, perWorker: [] };
     }
   } finally {
     progress?.stop();
@@ -128,7 +128,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   }
 
   const sections = totals.sections;
-  if (totals.restarts > 0 || threaded) sections.workers = { count: opts.workers, restarts: totals.restarts, lost_packets: totals.lost };
+  if (threaded) sections.workers = { count: opts.workers, packets: totals.perWorker, restarts: totals.restarts, lost_packets: totals.lost };
   const stats: RunStats = {
     counters: totals.counters,
     events: totals.events,
