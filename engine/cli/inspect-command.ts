@@ -10,6 +10,7 @@ import { PROFILE_FLAGS, PROFILE_HELP } from './profile-flags.js';
 import { FlowConfig } from '../flow/flow-config.js';
 import { summaryText } from '../output/stats-record.js';
 import { buildPolicy, type EngineSpec, type PolicySpec } from '../pipeline/engine-spec.js';
+import { FAULT_AT_START } from '../pipeline/fault.js';
 
 export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
 
@@ -63,9 +64,14 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-/** KWIRE_FAULT_INJECT=worker-crash:N makes a worker throw at pcap_cnt N (crash-recovery tests). */
+/**
+ * KWIRE_FAULT_INJECT=worker-crash:N makes a worker throw at pcap_cnt N (crash-recovery tests);
+ * =worker-start makes every worker throw while starting.
+ */
 function faultInjection(): number {
-  const m = /^worker-crash:(\d+)$/.exec(process.env.KWIRE_FAULT_INJECT ?? '');
+  const v = process.env.KWIRE_FAULT_INJECT ?? '';
+  if (v === 'worker-start') return FAULT_AT_START;
+  const m = /^worker-crash:(\d+)$/.exec(v);
   return m ? Number(m[1]) : -1;
 }
 

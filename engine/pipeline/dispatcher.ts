@@ -13,6 +13,7 @@ import type { EngineSpec } from './engine-spec.js';
 import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './record-buffer.js';
 import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
+import { FAULT_AT_START } from './fault.js';
 
 /** Batches handed to workers and not yet written out; the reader waits beyond this. */
 export const MAX_IN_FLIGHT = 3;
@@ -114,7 +115,7 @@ export class Dispatcher {
   private spawn(index: number, gen: number): Lane {
     const worker = startWorker();
     const lane: Lane = { worker, gen, last: null, final: null, finalStats: null };
-    const init: ToWorker = { t: 'init', spec: this.spec, index, workers: this.workers, fault: gen === 0 ? this.fault : -1 };
+    const init: ToWorker = { t: 'init', spec: this.spec, index, workers: this.workers, fault: gen === 0 || this.fault === FAULT_AT_START ? this.fault : -1 };
     worker.postMessage(init);
     worker.on('message', (msg: FromWorker) => this.onMessage(index, gen, msg));
     worker.on('error', (err) => this.onCrash(index, gen, err));

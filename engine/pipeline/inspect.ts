@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { M_LINKTYPE, META_STRIDE, M_TS_SEC } from '../capture/batch.js';
 import { openCapture, type CaptureReader } from '../capture/open.js';
-import { C_PKTS } from '../../decoders/counters.js';
+import { COUNTER_COUNT, C_PKTS } from '../../decoders/counters.js';
+import { EVENT_COUNT } from '../../decoders/events.js';
 import { LineSink } from '../output/sink.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
@@ -116,7 +117,14 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   let totals: PipelineTotals;
   try {
     if (dispatcher !== null) {
-      totals = await dispatcher.finish();
+      try {
+        totals = await dispatcher.finish();
+      } catch (e) {
+        // a worker that cannot start: what was written stays written; the run ends with the error
+        inputError ??= e as Error;
+        await dispatcher.destroy();
+        totals = { alerts: dispatcher.alerts, counters: new Float64Array(COUNTER_COUNT), events: new Float64Array(EVENT_COUNT), sections: {}, lost: 0, restarts: 0, perWorker: [] };
+      }
     } else {
       held += mergeRecords([runner!.finish()], write, admit);
       const insp = runner!.insp;

@@ -6,6 +6,7 @@ import { pack } from 'msgpackr';
 import { buildPolicy, inspectorOptions } from './engine-spec.js';
 import { BatchRunner } from './batch-runner.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
+import { FAULT_AT_START } from './fault.js';
 
 const port = parentPort;
 if (port === null) throw new Error('engine/pipeline/worker-main.ts runs only as a worker thread');
@@ -37,6 +38,7 @@ port.on('message', (msg: ToWorker) => {
   if (msg.t === 'init') {
     me = msg.index;
     fault = msg.fault;
+    if (fault === FAULT_AT_START) throw new Error('fault injected at start (KWIRE_FAULT_INJECT=worker-start)');
     const policy = msg.spec.policy === null ? null : buildPolicy(msg.spec.policy);
     runner = new BatchRunner(inspectorOptions(msg.spec, policy, msg.workers));
     send({ t: 'ready' });

@@ -65,6 +65,14 @@ test('a worker that crashes is reported and restarted; its in-flight packets are
   assert.ok(recs.some((x) => x.event_type === 'flow' && x.flow.reason === 'shutdown'));
 });
 
+test('workers that cannot start end the run with a clear error and exit 1, not a hang', () => {
+  const args = ['--import', 'tsx', join(ROOT, 'engine', 'cli', 'main.ts'), 'inspect', join(ROOT, 'samples', 'k8s-mini.pcap'),
+    '--out', '-', '--workers', '2', '--quiet'];
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, KWIRE_FAULT_INJECT: 'worker-start' } });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /kwire: worker [01] cannot start: fault injected at start \(KWIRE_FAULT_INJECT=worker-start\)/);
+});
+
 test('backpressure: small batches, two workers: never more than MAX_IN_FLIGHT batches in flight, every frame processed', async () => {
   const file = join(ROOT, 'samples', 'netns', 'k8s-real.pcap');
   const r = await runInspect({
