@@ -16,6 +16,7 @@ import { StreamStats } from '../reassembly/tcp-stream.js';
 import { AppLayer } from '../flow/app-layer.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { TO_SERVER } from '../flow/flow-table.js';
+import { TCP_SYN } from '../../decoders/tcp.js';
 
 export interface InspectorOptions {
   decoder: DecoderConfig;
@@ -90,6 +91,7 @@ export class Inspector {
       this.fire = (rule, i) => this.policyAlert(rule, i, '');
       this.firePayload = (rule, i, redacted) => this.policyAlert(rule, i, '', redacted);
       this.payloadDepth = opts.reassembly.streamDepth;
+      policy.attachReassembly(opts.reassembly, this.memory);
       this.app.fingerprints = policy.usesFingerprints;
       const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, this.app.currentObject());
       this.app.onApp = (kind, fields) => policy.app(kind, fields, this.pkt, fireApp, this.nowUs);
@@ -125,9 +127,11 @@ export class Inspector {
     if (this.fire !== null) {
       const policy = this.policy!;
       policy.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire);
-      // payload content: the first bytes of each direction (wire bytes as the bound)
-      if (policy.hasPayloadRules && pkt.payloadLength > 0 && flows.bytes[slot * 2 + flows.direction] <= this.payloadDepth) {
-        policy.payload(pkt, this.firePayload!, slot * 2 + flows.direction, flows.isNew);
+      // content: TCP stream bytes in sequence order up to the stream depth; per-packet payload
+      // content on the first bytes of each direction (wire bytes as the bound)
+      if (policy.hasPayloadRules && (pkt.payloadLength > 0 || (pkt.ipProto === 6 && (pkt.tcpFlags & TCP_SYN) !== 0))) {
+        policy.payload(pkt, this.firePayload!, slot * 2 + flows.direction, flows.isNew, this.payloadDepth,
+          flows.bytes[slot * 2 + flows.direction] <= this.payloadDepth);
       }
       if (policy.hasVolumeRules) policy.volume(pkt, nowUs, this.fire);
     }

@@ -20,6 +20,8 @@ import { RulesError, type SourcePos } from './rules-error.js';
 
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i;
+const IDENTITY = new Uint8Array(256);
+for (let i = 0; i < 256; i++) IDENTITY[i] = i;
 
 /**
  * Build with add() then compile() once; afterwards the automaton is read-only and scan() never
@@ -49,10 +51,20 @@ export class AhoCorasick {
   private compiled = false;
   /** Number of automaton states (after compile). */
   states = 0;
+  /** The automaton state after the last scanFrom() (opaque; 0 is the start state). */
+  endState = 0;
+  private readonly fold: Uint8Array;
+  private noStream = false;
 
-  /** `maxResults`: capacity of `results` in matches per scan. */
-  constructor(maxResults = 1024) {
+  /**
+   * `maxResults`: capacity of `results` in matches per scan. `exact`: no case folding at all (every
+   * pattern case-sensitive, nothing to verify), or in a folded automaton every pattern must be
+   * nocase: then a match never looks back at input bytes, so scanFrom() can carry the state
+   * across separate buffers (a stream in chunks).
+   */
+  constructor(maxResults = 1024, readonly exact = false) {
     this.results = new Uint32Array(maxResults * 2);
+    this.fold = exact ? IDENTITY : FOLD;
   }
 
   get patternCount(): number {
@@ -74,6 +86,7 @@ export class AhoCorasick {
       const msg = 'empty content pattern; expected at least one byte';
       throw pos ? new RulesError(pos, msg) : new RangeError(msg);
     }
+    if (nocase && this.exact) throw new RangeError('a nocase pattern in an exact (case-sensitive) automaton');
     this.pats.push(bytes);
     this.nocaseList.push(nocase);
     return this.pats.length - 1;
@@ -91,11 +104,11 @@ export class AhoCorasick {
     for (const p of this.pats) {
       total += p.length;
       for (const b of p) {
-        const f = FOLD[b];
+        const f = this.fold[b];
         if (classOfFolded[f] < 0) classOfFolded[f] = classes++;
       }
     }
-    for (let b = 0; b < 256; b++) this.classOf[b] = Math.max(0, classOfFolded[FOLD[b]]);
+    for (let b = 0; b < 256; b++) this.classOf[b] = Math.max(0, classOfFolded[this.fold[b]]);
     let shift = 0;
     while (1 << shift < classes) shift++;
     this.shift = shift;
@@ -175,9 +188,10 @@ export class AhoCorasick {
       this.patOff[id] = o;
       this.patLen[id] = this.pats[id].length;
       this.patBytes.set(this.pats[id], o);
-      this.nocase[id] = this.nocaseList[id] ? 1 : 0;
+      this.nocase[id] = this.nocaseList[id] || this.exact ? 1 : 0; // 1: nothing to verify
       o += this.pats[id].length;
     }
+    if (!this.streamable) this.noStream = true;
     return this;
   }
 
@@ -204,6 +218,37 @@ export class AhoCorasick {
       }
     }
     return count >>> 1;
+  }
+
+  /**
+   * As scan(), starting in automaton state `state` (0, or the `endState` of the previous chunk of
+   * the same stream) and leaving the final state in `endState`. Only for automata whose matches need
+   * no look-back: `exact`, or folded with every pattern nocase (throws otherwise).
+   */
+  scanFrom(bytes: Uint8Array, offset: number, length: number, state: number): number {
+    if (!this.compiled || this.noStream) throw new Error('AhoCorasick.scanFrom before compile() or with case-sensitive patterns to verify');
+    const delta = this.delta;
+    const classOf = this.classOf;
+    const shift = this.shift;
+    const cap = this.results.length;
+    let count = 0;
+    this.dropped = 0;
+    let row = state;
+    const end = offset + length;
+    for (let i = offset; i < end; i++) {
+      row = delta[row | classOf[bytes[i]]];
+      if (row < 0) {
+        row = ~row;
+        count = this.report(bytes, i + 1, row >>> shift, count, cap);
+      }
+    }
+    this.endState = row;
+    return count >>> 1;
+  }
+
+  /** Can matches be found without looking back at earlier input (scanFrom allowed)? */
+  get streamable(): boolean {
+    return this.exact || this.nocaseList.every((n) => n);
   }
 
   /** True when any pattern occurs (stops at the first verified match); `results` is untouched. */

@@ -41,8 +41,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     }
     for (const c of m.content) {
       const e = content.get(c.buffer) ?? content.set(c.buffer, { automaton: new AhoCorasick(256), ruleOf: [] }).get(c.buffer)!;
-      const id = e.automaton.add(c.bytes, c.nocase, c.pos);
-      e.ruleOf[id] = i;
+      for (const b of [c.bytes, ...c.alt]) e.ruleOf[e.automaton.add(b, c.nocase, c.pos)] = i;
     }
   });
   for (const e of content.values()) e.automaton.compile();

@@ -1,24 +1,27 @@
 // Evaluating a compiled policy on the packet path: header-only rules on a flow's first packet (or
 // when it becomes established, for `flow: established` rules), app-layer rules when a ClientHello,
 // DNS message or HTTP request is parsed. Alerts are raised once per flow and rule.
-// Content on the TCP stream or packet payload is matched per packet by one multi-pattern automaton
-// over the first bytes of each direction (a pattern split across two segments is not seen yet).
-// Not evaluated yet (counted in `unsupported`): thresholds/limits, volume and DNS-tunnel heuristics.
+// Content on the TCP stream is matched on the direction's bytes in sequence order (content-scan.ts
+// over tcp-stream-inspect.ts); `payload` content per packet. Rules the packet path cannot evaluate
+// (payload content mixed with app fields, volume with string conditions) are listed in `unsupported`.
 
 import { readFileSync } from 'node:fs';
 import type { Packet } from '../../decoders/packet.js';
-import type { ClusterProfile, PolicyRule, StringMatch } from '../parse/policy-schema.js';
+import { TCP_SYN } from '../../decoders/tcp.js';
+import type { ClusterProfile, ContentMatch, PolicyRule, StringMatch } from '../parse/policy-schema.js';
 import type { CompiledPolicy } from '../compile/compile-policy.js';
 import { DomainTrie, loadDomainFile } from '../compile/domain-trie.js';
-import { AhoCorasick } from '../compile/aho-corasick.js';
+import { ContentScanner, type ContentHitSink } from './content-scan.js';
+import { PagePool, type InOrderSink } from '../../engine/reassembly/ooo-pages.js';
+import { TcpInspectDirection } from '../../engine/reassembly/tcp-stream-inspect.js';
+import { StreamStats } from '../../engine/reassembly/tcp-stream.js';
+import { ReassemblyMemory, type ReassemblyConfig } from '../../engine/reassembly/reassembly-config.js';
 import { CidrSet } from '../compile/cidr-trie.js';
 import { makeAlertRule, type AlertRule } from '../alert-rule.js';
 import { clusterSet, cidrSetOf, DIR_ANY, DIR_EAST_WEST, DIR_EGRESS, DIR_INGRESS, HeaderMatch } from './header-match.js';
 
 export type AppKind = 'tls' | 'quic' | 'dns' | 'http';
 
-/** Bytes of a TCP direction carried into the next segment's scan (longest pattern − 1, at most). */
-const CARRY = 64;
 const ENCODER = new TextEncoder();
 const LATIN1 = new TextDecoder('latin1');
 
@@ -66,7 +69,7 @@ function stringMatches(s: StringMatch, text: string, list: DomainTrie | null): b
   return s.negate ? !hit : hit;
 }
 
-export class PolicyMatcher {
+export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private readonly rules: CompiledRule[] = [];
   /** Header-only rules by protocol × 65536 + destination port, and those for any port, by protocol. */
   private readonly headerByPort = new Map<number, number[]>();
@@ -78,18 +81,22 @@ export class PolicyMatcher {
   private readonly appDomain = new Map<AppKind, Map<string, number[]>>();
   private readonly candidates: number[] = [];
   private readonly cluster: CidrSet;
-  private readonly payloadAc = new AhoCorasick(512);
-  private compiledAc = false;
-  private readonly payloadPattern: number[] = [];
-  private readonly payloadContentIndex: number[] = [];
   private readonly payloadRules: number[] = [];
-  private readonly seenScratch = new Map<number, number>();
-  /** Per flow direction (slot × 2 + direction): the last bytes of the previous segment and the next sequence number. */
-  private carry = new Uint8Array(0);
-  private carryLen = new Uint8Array(0);
-  private nextSeq = new Uint32Array(0);
-  private scan = new Uint8Array(4096);
-  private maxPattern = 1;
+  /** Content rules whose contents are all on `stream` (TCP: the reassembled stream; else the datagram). */
+  private readonly streamScan: ContentScanner | null;
+  /** Content rules with a `payload` content: each packet on its own. */
+  private readonly packetScan: ContentScanner | null;
+  /** Per TCP flow direction (slot × 2 + direction): in-order delivery for stream content. */
+  private streams: (TcpInspectDirection | undefined)[] = [];
+  private pool: PagePool = new PagePool(new ReassemblyMemory(64 * 1024 * 1024));
+  private maxOoo = 64;
+  /** Counters of stream content inspection (out of order held and dropped, overlap conflicts). */
+  readonly streamStats = new StreamStats();
+  // the packet being matched, for contentHit() and data()
+  private curPkt: Packet | null = null;
+  private curDir = DIR_ANY;
+  private curFire: ((a: AlertRule, i: number, redacted: string) => void) | null = null;
+  private curCtx = 0;
   private readonly volumeRules: number[] = [];
   /** Per volume rule: destination key → window start (µs), bytes, fired. Bounded. */
   private readonly volumeState = new Map<number, Map<number, { start: number; bytes: number; fired: boolean }>>();
@@ -100,6 +107,8 @@ export class PolicyMatcher {
 
   constructor(compiled: CompiledPolicy, profile: ClusterProfile) {
     this.cluster = clusterSet(profile);
+    const streamRules: [number, ContentMatch[]][] = [];
+    const packetRules: [number, ContentMatch[]][] = [];
     compiled.rules.forEach((rule) => {
       const m = rule.match;
       if (rule.volume !== null || rule.dnsTunnel !== null) {
@@ -120,11 +129,7 @@ export class PolicyMatcher {
           return;
         }
         const i = this.rules.push(this.compileRule(rule, new Set())) - 1;
-        m.content.forEach((c, k) => {
-          const id = this.payloadAc.add(c.bytes, c.nocase, c.pos);
-          this.payloadPattern[id] = i;
-          this.payloadContentIndex[id] = k;
-        });
+        (m.content.every((c) => c.buffer === 'stream') ? streamRules : packetRules).push([i, m.content]);
         this.payloadRules.push(i);
         return;
       }
@@ -141,6 +146,8 @@ export class PolicyMatcher {
         if (!this.indexAppRule(a, i)) (this.byApp.get(a) ?? this.byApp.set(a, []).get(a)!).push(i);
       }
     });
+    this.streamScan = streamRules.length > 0 ? new ContentScanner(streamRules) : null;
+    this.packetScan = packetRules.length > 0 ? new ContentScanner(packetRules) : null;
   }
 
   /**
@@ -239,92 +246,64 @@ export class PolicyMatcher {
     };
   }
 
-  private ensureCarry(stream: number): void {
-    if (stream < this.carryLen.length) return;
-    const n = Math.max(1024, (stream + 1) * 2);
-    const c = new Uint8Array(n * CARRY);
-    c.set(this.carry);
-    this.carry = c;
-    const l = new Uint8Array(n);
-    l.set(this.carryLen);
-    this.carryLen = l;
-    const s = new Uint32Array(n);
-    s.set(this.nextSeq);
-    this.nextSeq = s;
-  }
-
   /** Is there any rule on packet payloads (so the caller scans them)? */
   get hasPayloadRules(): boolean {
     return this.payloadRules.length > 0;
   }
 
   /**
-   * Payload/stream content rules on one packet's payload: every non-negated pattern of a rule must
-   * occur (offset/depth from the payload start), no negated one may, and the header must match.
-   * `fire(alert, index, redacted)` gets the first matched token with all but 4 characters masked.
+   * Where stream content gets its memory: out-of-order bytes held in pages counted in `mem` (the
+   * thread's reassembly memcap), at most `cfg.maxOooSegments` pieces per direction.
    */
-  payload(pkt: Packet, fire: (a: AlertRule, i: number, redacted: string) => void, stream = -1, isNew = false): void {
-    if (this.payloadRules.length === 0 || pkt.payloadLength === 0) return;
-    const ac = this.payloadAc;
-    if (!this.compiledAc) {
-      ac.compile();
-      this.compiledAc = true;
-      for (let id = 0; id < ac.patternCount; id++) this.maxPattern = Math.max(this.maxPattern, ac.patternLength(id));
+  attachReassembly(cfg: ReassemblyConfig, mem: ReassemblyMemory): void {
+    this.pool = new PagePool(mem);
+    this.maxOoo = cfg.maxOooSegments;
+  }
+
+  /**
+   * Content rules on one packet. `stream` (slot × 2 + direction, or -1) selects TCP stream
+   * inspection: `stream` contents see the direction's bytes in sequence order within `depth` (out-of-order
+   * segments held until the gap fills, overlaps first-wins), so a pattern split across segments
+   * matches at the packet that completes it. `payload` contents (and `stream` ones off TCP) see this
+   * packet's payload alone, while `inDepth`. `fire(alert, index, redacted)` gets the matched token with
+   * all but its first 4 characters masked.
+   */
+  payload(pkt: Packet, fire: (a: AlertRule, i: number, redacted: string) => void, stream = -1, isNew = false, depth = 32 * 1024, inDepth = true): void {
+    if (this.payloadRules.length === 0 || (pkt.payloadLength === 0 && (pkt.ipProto !== 6 || (pkt.tcpFlags & TCP_SYN) === 0))) return;
+    this.curPkt = pkt;
+    this.curFire = fire;
+    this.curDir = this.clusterDirection(pkt);
+    const ss = this.streamScan;
+    if (ss !== null) {
+      if (stream >= 0 && pkt.ipProto === 6) {
+        const ctx = stream + 1;
+        ss.ensure(ctx + 2);
+        let d = this.streams[stream];
+        if (d === undefined) this.streams[stream] = d = new TcpInspectDirection(this.maxOoo);
+        if (isNew) {
+          d.reset(this.pool);
+          ss.reset(ctx);
+          const other = this.streams[stream ^ 1];
+          if (other !== undefined) other.reset(this.pool);
+          ss.reset((stream ^ 1) + 1);
+        }
+        this.curCtx = ctx;
+        d.segment(pkt, this, depth, this.pool, this.streamStats);
+      } else if (inDepth && pkt.payloadLength > 0) ss.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
     }
-    // TCP, in order: scan the previous segment's last bytes with this one, so a pattern cut by a
-    // segment boundary is found; matches that end inside the carried bytes were reported before.
-    let bytes = pkt.bytes;
-    let base = pkt.payloadOffset;
-    let len = pkt.payloadLength;
-    let carried = 0;
-    if (stream >= 0 && pkt.ipProto === 6) {
-      this.ensureCarry(stream);
-      const seq = pkt.tcpSeq;
-      if (isNew) { this.carryLen[stream] = 0; this.carryLen[stream ^ 1] = 0; }
-      carried = this.carryLen[stream] > 0 && this.nextSeq[stream] === seq ? this.carryLen[stream] : 0;
-      if (carried > 0) {
-        if (this.scan.length < carried + len) this.scan = new Uint8Array(carried + len + 2048);
-        this.scan.set(this.carry.subarray(stream * CARRY, stream * CARRY + carried), 0);
-        this.scan.set(bytes.subarray(base, base + len), carried);
-        bytes = this.scan;
-        base = 0;
-        len += carried;
-      }
-      const keep = Math.min(this.maxPattern - 1, CARRY, len);
-      this.carry.set(bytes.subarray(base + len - keep, base + len), stream * CARRY);
-      this.carryLen[stream] = keep;
-      this.nextSeq[stream] = (seq + pkt.payloadLength) >>> 0;
-    }
-    const n = ac.scan(bytes, base, len);
-    if (n === 0) return;
-    const res = ac.results;
-    const seen = this.seenScratch;
-    seen.clear();
-    for (let k = 0; k < n; k++) {
-      const id = res[2 * k];
-      if (res[2 * k + 1] - base <= carried) continue; // wholly in the carried bytes: reported before
-      const end = res[2 * k + 1] - base - carried;
-      const r = this.rules[this.payloadPattern[id]];
-      const c = r.rule.match.content[this.payloadContentIndex[id]];
-      const start = end - c.bytes.length;
-      if ((c.offset > 0 && start < c.offset) || (c.depth > 0 && end > c.offset + c.depth)) continue;
-      const key = this.payloadPattern[id] * 64 + this.payloadContentIndex[id];
-      if (!seen.has(key)) seen.set(key, res[2 * k + 1] - c.bytes.length);
-    }
-    const dir = this.clusterDirection(pkt);
-    for (const i of this.payloadRules) {
-      const r = this.rules[i];
-      const cs = r.rule.match.content;
-      let ok = true;
-      let at = -1;
-      for (let k = 0; k < cs.length && ok; k++) {
-        const hit = seen.has(i * 64 + k);
-        ok = cs[k].negate ? !hit : hit;
-        if (hit && at < 0) at = seen.get(i * 64 + k)!;
-      }
-      if (!ok || at < 0 || !r.header.matches(pkt, dir)) continue;
-      fire(r.alert, i, redact(bytes, at, base + len));
-    }
+    if (this.packetScan !== null && inDepth && pkt.payloadLength > 0) this.packetScan.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
+    this.curPkt = null;
+  }
+
+  /** In-order stream bytes of the current packet's direction (from TcpInspectDirection). */
+  data(bytes: Uint8Array, off: number, len: number, rel: number): void {
+    this.streamScan!.chunk(this.curCtx, bytes, off, len, rel, this);
+  }
+
+  /** Every content of rule `i` holds: check its header on the current packet and fire. */
+  contentHit(i: number, redacted: string): void {
+    const r = this.rules[i];
+    if (r.header.matches(this.curPkt!, this.curDir)) this.curFire!(r.alert, i, redacted);
   }
 
   /**
@@ -508,21 +487,6 @@ export class PolicyMatcher {
       if (ok) fire(r.alert, i);
     }
   }
-}
-
-/** The token at `at` (letters, digits and -_/+=.), first 4 characters kept, the rest masked, ≤ 64. */
-export function redact(b: Uint8Array, at: number, end: number): string {
-  let e = at;
-  while (e < end && e - at < 64) {
-    const c = b[e];
-    const word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f || c === 0x2f || c === 0x2b || c === 0x3d || c === 0x2e;
-    if (!word) break;
-    e++;
-  }
-  const keep = Math.min(4, e - at);
-  let s = '';
-  for (let i = at; i < at + keep; i++) s += String.fromCharCode(b[i]);
-  return s + '*'.repeat(e - at - keep);
 }
 
 /** Shannon entropy in bits per character. */

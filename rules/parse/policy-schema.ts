@@ -59,10 +59,21 @@ export interface StringMatch {
   pos: SourcePos;
 }
 
+/**
+ * A bounded character-class run that must follow a content pattern (`[A-Z0-9]{16}`): `cls[b]` is 1
+ * for bytes of the class; the run of class bytes right after the pattern must be `min`..`max` long
+ * and end at a byte outside the class (a longer run is a different token, not a match).
+ */
+export interface Tail { cls: Uint8Array; min: number; max: number; text: string }
+
 /** A byte pattern on a buffer; `bytes` is owned by the rule for its whole life. */
 export interface ContentMatch {
   buffer: Buffer;
   bytes: Uint8Array;
+  /** Other patterns any one of which may stand in for `bytes` (stream/payload buffers only). */
+  alt: Uint8Array[];
+  /** Character-class run required after the pattern, or null (stream/payload buffers only). */
+  tail: Tail | null;
   nocase: boolean;
   /** Start looking at this byte offset of the buffer (0: start). */
   offset: number;

@@ -8,10 +8,11 @@ import {
   type AddrSpec, type Cidr, type PortRange, type PortSpec, type Vars,
 } from './addresses.js';
 import { parseContentBytes } from './content.js';
+import { parseTail } from './char-class.js';
 import { PolicyError, at, type SourcePos } from './policy-error.js';
 import {
   BUFFERS, CATEGORIES, DIRECTIONS, DOMAIN_FIELDS, FLOW_STATES, PROFILE_DEFAULTS, PROTOCOLS, STRING_FIELDS, TRACK_BY,
-  type Buffer, type Category, type ClusterProfile, type ContentMatch, type DnsTunnel, type Dsize, type Policy,
+  type Buffer, type Category, type ClusterProfile, type ContentMatch, type DnsTunnel, type Tail, type Dsize, type Policy,
   type PolicyRule, type Rate, type RuleMatch, type StringField, type StringMatch, type Suppress, type Volume,
 } from './policy-schema.js';
 import { parseYaml, type YMap, type YNode, type YScalar } from './yaml-source.js';
@@ -90,7 +91,7 @@ const RULE_FIELDS = ['name', 'sid', 'rev', 'severity', 'category', 'msg', 'enabl
 const MATCH_FIELDS = ['protocol', 'direction', 'src', 'dst', 'src_port', 'dst_port', 'flow', 'content', 'dsize', ...STRING_FIELDS];
 const STRING_MATCH_FIELDS = ['exact', 'suffix', 'dotprefix', 'prefix', 'domains_file', 'negate'];
 const ADDR_MAP_FIELDS = ['cidrs', 'cidrs_file', 'negate'];
-const CONTENT_FIELDS = ['pattern', 'buffer', 'nocase', 'offset', 'depth', 'startswith', 'endswith', 'negate'];
+const CONTENT_FIELDS = ['pattern', 'tail', 'buffer', 'nocase', 'offset', 'depth', 'startswith', 'endswith', 'negate'];
 const RATE_FIELDS = ['count', 'seconds', 'by'];
 const SUPPRESS_FIELDS = ['by', 'cidrs'];
 const VOLUME_FIELDS = ['bytes', 'seconds'];
@@ -484,10 +485,20 @@ class PolicyReader {
 
   private content(node: YNode): ContentMatch {
     const f = this.fields(node, 'a content pattern', CONTENT_FIELDS, ['pattern']);
-    const pat = this.scalar(f.get('pattern')!, 'pattern', 'a string');
+    const pats = this.scalars(f.get('pattern')!, 'pattern');
+    if (pats.length === 0) this.fail(f.get('pattern')!.pos, 'empty pattern list; expected at least one pattern');
+    const all = pats.map((p) => parseContentBytes(p.value, this.textPos(p), false));
+    const tailNode = f.get('tail');
+    let tail: Tail | null = null;
+    if (tailNode !== undefined) {
+      const t = this.scalar(tailNode, 'tail', 'a class and count such as "[A-Z0-9]{16}"');
+      tail = parseTail(t.value, this.textPos(t));
+    }
     const c: ContentMatch = {
       buffer: f.has('buffer') ? this.oneOf<Buffer>(f.get('buffer')!, 'buffer', BUFFERS) : 'stream',
-      bytes: parseContentBytes(pat.value, this.textPos(pat), false),
+      bytes: all[0],
+      alt: all.slice(1),
+      tail,
       nocase: f.has('nocase') ? this.bool(f.get('nocase')!, 'nocase') : false,
       offset: f.has('offset') ? this.int(f.get('offset')!, 'offset', 0, 65535) : 0,
       depth: f.has('depth') ? this.int(f.get('depth')!, 'depth', 1, 65535) : 0,
@@ -496,6 +507,12 @@ class PolicyReader {
       negate: f.has('negate') ? this.bool(f.get('negate')!, 'negate') : false,
       pos: node.pos,
     };
+    if ((c.alt.length > 0 || c.tail !== null) && c.buffer !== 'stream' && c.buffer !== 'payload') {
+      this.fail((tailNode ?? f.get('pattern')!).pos, `a pattern list or tail on buffer ${c.buffer}; expected them only on stream or payload`);
+    }
+    if ((c.alt.length > 0 || c.tail !== null) && (c.startswith || c.endswith || c.negate)) {
+      this.fail((tailNode ?? f.get('pattern')!).pos, 'a pattern list or tail with startswith, endswith or negate; expected a plain positive pattern');
+    }
     if (c.depth > 0 && c.depth < c.bytes.length) this.fail(f.get('depth')!.pos, `depth ${c.depth} is shorter than the pattern (${c.bytes.length} bytes); expected depth >= pattern length`);
     return c;
   }

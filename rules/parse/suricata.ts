@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAddrSpec, parsePortSpec, type PortSpec, type Vars } from './addresses.js';
 import { parseContentBytes } from './content.js';
+import { parseTail } from './char-class.js';
 import { PolicyError, type SourcePos } from './policy-error.js';
 import { parseDsize, profileVars } from './policy.js';
 import { CATEGORIES, type AppProto, type Buffer, type Category, type ClusterProfile, type ContentMatch, type PolicyRule, type Protocol, type Rate, type RuleMatch, type TrackBy } from './policy-schema.js';
@@ -187,6 +188,9 @@ function logicalLines(text: string, file: string): Logical[] {
 }
 
 interface Option { name: string; value: string | null; off: number; valueOff: number }
+
+/** `"/LITERAL[CLASS]{N}/"` or `{MIN,MAX}`, no flags: the pcre shape that maps to content + tail. */
+const PCRE_TAIL = /^"\/((?:[A-Za-z0-9_=:;,'<> -]|\\[\/.+*?()\[\]{}|^$-])+)(\[(?:[^\]\\]|\\.)+\]\{\d{1,4}(?:,\d{1,4})?\})\/"$/;
 
 class Skip {
   constructor(readonly keyword: string, readonly off: number, readonly message: string) {}
@@ -405,10 +409,32 @@ class RuleReader {
           const qOff = o.valueOff + (v.length - q.length);
           if (q.length < 2 || q[0] !== '"' || !q.endsWith('"')) this.fail(qOff, `bad content ${v}; expected content:"text|0d 0a|";`);
           last = {
-            buffer, bytes: parseContentBytes(q.slice(1, -1), this.pos(qOff + 1), true), nocase: false, offset: 0, depth: 0,
+            buffer, bytes: parseContentBytes(q.slice(1, -1), this.pos(qOff + 1), true), alt: [], tail: null, nocase: false, offset: 0, depth: 0,
             startswith: false, endswith: false, negate: neg, pos: this.pos(o.off),
           };
           match.content.push(last);
+          break;
+        }
+        case 'pcre': {
+          // Only a literal followed by one bounded class maps (anchor + tail); anything else is skipped.
+          const v = needValue(o);
+          const m = PCRE_TAIL.exec(v);
+          if (m === null || (buffer !== 'stream' && buffer !== 'payload')) {
+            throw new Skip('pcre', o.off, 'keyword "pcre" is not supported (only "/LITERAL[CLASS]{N}/" or {MIN,MAX} on the payload maps)');
+          }
+          const lit = parseContentBytes(m[1].replace(/\\(.)/g, '$1'), this.pos(o.valueOff + 2), false);
+          const tail = parseTail(m[2], this.pos(o.valueOff + 2 + m[1].length));
+          const same = last !== null && last.tail === null && !last.negate && !last.nocase && Buffer.from(last.bytes).equals(Buffer.from(lit)) ? last : null;
+          if (same !== null) same.tail = tail;
+          else {
+            last = { buffer, bytes: lit, alt: [], tail, nocase: false, offset: 0, depth: 0, startswith: false, endswith: false, negate: false, pos: this.pos(o.off) };
+            match.content.push(last);
+          }
+          const p2 = this.pos(o.off);
+          this.warnings.push({
+            file: this.file, line: p2.line, column: p2.column, sid: this.sid, keyword: 'pcre', skipped: false,
+            message: `${this.file}:${p2.line}:${p2.column}: rule sid ${this.sid ?? '?'}: pcre mapped to content + tail ${m[2]}; the class run must also end there (a longer run does not match)`,
+          });
           break;
         }
         case 'nocase': needNone(o); modifierTarget(o).nocase = true; break;

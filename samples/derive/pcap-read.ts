@@ -13,8 +13,11 @@ export interface SourceFrame {
   data: Uint8Array;
 }
 
-/** Reads every frame of a classic pcap with LINKTYPE_ETHERNET; throws a KwireError on anything else. */
-export function readPcap(path: string): SourceFrame[] {
+/**
+ * Reads every frame of a classic pcap with LINKTYPE_ETHERNET; throws a KwireError on anything else,
+ * and on a frame cut by the snap length unless `allowCut` (then `data` is the captured part).
+ */
+export function readPcap(path: string, allowCut = false): SourceFrame[] {
   const b = readFileSync(path);
   if (b.length < 24) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', 'shorter than a pcap header', path);
   const magicLe = b.readUInt32LE(0);
@@ -37,7 +40,7 @@ export function readPcap(path: string): SourceFrame[] {
   for (let p = 24; p < b.length;) {
     if (p + 16 > b.length) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', 'record header cut short', path, p);
     const caplen = u32(p + 8);
-    if (caplen !== u32(p + 12)) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', 'frame cut by the snap length', path, p);
+    if (caplen !== u32(p + 12) && !allowCut) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', 'frame cut by the snap length', path, p);
     if (p + 16 + caplen > b.length) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', 'record cut short', path, p);
     const sec = u32(p);
     const frac = u32(p + 4) * (nsRes ? 1 : 1000);

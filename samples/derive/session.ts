@@ -54,13 +54,13 @@ export const TCP_ACK = 0x10;
 
 /**
  * The TCP connection from client:clientPort in a classic Ethernet pcap, from its SYN: every IPv4 frame
- * of it in either direction. Throws when the connection, its SYN or its ClientHello is missing, or a
- * frame has IP options or is fragmented (no source needs them).
+ * of it in either direction. Throws when the connection, its SYN or its first client data (a TLS
+ * ClientHello unless `firstData` is 'any') is missing, or a frame has IP options or is fragmented.
  */
-export function loadSession(path: string, client: string, clientPort: number): Session {
+export function loadSession(path: string, client: string, clientPort: number, firstData: 'tls' | 'any' = 'tls'): Session {
   const want = client.split('.').map(Number);
   let s: Session | null = null;
-  for (const f of readPcap(path)) {
+  for (const f of readPcap(path, firstData === 'any')) {
     const d = f.data;
     if (d.length < 54 || d[12] !== 0x08 || d[13] !== 0x00 || d[23] !== 6) continue;
     const src = d.subarray(26, 30);
@@ -74,6 +74,7 @@ export function loadSession(path: string, client: string, clientPort: number): S
     if ((((d[20]! << 8) | d[21]!) & 0x3fff) !== 0) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', `frame ${f.frame}: IP fragment`, path);
     // Total length 0: a segmentation-offload frame captured before the NIC filled it in.
     const ipLen = ((d[16]! << 8) | d[17]!) || d.length - 14;
+    if (d.length < 14 + ipLen) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', `frame ${f.frame}: cut by the snap length`, path);
     const thl = (d[46]! >>> 4) * 4;
     const flags = d[47]!;
     if (s === null) {
@@ -93,7 +94,8 @@ export function loadSession(path: string, client: string, clientPort: number): S
   if (s === null) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', `no SYN from ${client}:${clientPort}`, path);
   s.hello = s.packets.findIndex((p) => p.fromClient && p.payload.length > 0);
   const h = s.packets[s.hello];
-  if (h === undefined || h.payload[0] !== 0x16 || h.payload[5] !== 1) {
+  if (h === undefined) throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', `no data from ${client}:${clientPort}`, path);
+  if (firstData === 'tls' && (h.payload[0] !== 0x16 || h.payload[5] !== 1)) {
     throw new KwireError('KWIRE_ERR_DERIVE_SOURCE', `the client's first data segment is not a TLS ClientHello record`, path);
   }
   return s;

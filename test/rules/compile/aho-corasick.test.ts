@@ -130,4 +130,40 @@ test('aho-corasick: no patterns, empty window', () => {
   assert.equal(hits(one, enc('aAa')), ['0@1', '0@3']);
 });
 
+test('aho-corasick: scanFrom carries the state, so a text cut anywhere finds what one scan finds (exact and folded)', () => {
+  const r = rng(7);
+  for (const exact of [true, false]) {
+    for (let round = 0; round < 200; round++) {
+      const ac = new AhoCorasick(100000, exact);
+      const pats = Array.from({ length: 1 + int(r, 8) }, () => Array.from({ length: 1 + int(r, 5) }, () => 'abAB'[int(r, 4)]).join(''));
+      pats.forEach((p) => ac.add(p, !exact));
+      ac.compile();
+      const text = enc(Array.from({ length: int(r, 300) }, () => 'abABx'[int(r, 5)]).join(''));
+      const whole = hits(ac, text);
+      const got: string[] = [];
+      let state = 0;
+      for (let a = 0; a < text.length; ) {
+        const b = Math.min(text.length, a + 1 + int(r, 20));
+        const n = ac.scanFrom(text.slice(a, b), 0, b - a, state); // a fresh buffer per chunk: no look-back possible
+        for (let k = 0; k < n; k++) got.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1] + a}`);
+        state = ac.endState;
+        a = b;
+      }
+      assert.equal(got.sort(), whole, `exact ${exact} round ${round}`);
+    }
+  }
+});
+
+test('aho-corasick: an exact automaton is case-sensitive without verification; scanFrom refuses patterns that need look-back', () => {
+  const ac = new AhoCorasick(16, true);
+  ac.add('AKIA');
+  ac.compile();
+  assert.equal(hits(ac, enc('akia AKIA Akia')), ['0@9']);
+  assert.throws(() => new AhoCorasick(16, true).add('x', true), /nocase/);
+  const mixed = new AhoCorasick();
+  mixed.add('AKIA', false);
+  mixed.compile();
+  assert.throws(() => mixed.scanFrom(enc('AKIA'), 0, 4, 0), /case-sensitive/);
+});
+
 test.run();

@@ -37,7 +37,13 @@ const CREDENTIAL_PATHS = [
   '/metadata/identity/oauth2/token',
 ];
 const MINER_PORTS = [3333, 4444, 5555, 7777, 14444, 45700];
-const SECRET_PATTERNS = ['AKIA', 'ASIA', '-----BEGIN ', 'PRIVATE KEY-----', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'xoxb-', 'xoxp-', 'xoxa-'];
+/** Secret anchors and the character-class tail each must carry ('' for a literal header). */
+const SECRET_PATTERNS: [string, string][] = [
+  ['AKIA', '[A-Z0-9]{16}'], ['ASIA', '[A-Z0-9]{16}'], ['-----BEGIN RSA PRIVATE KEY-----', ''], ['-----BEGIN OPENSSH PRIVATE KEY-----', ''],
+  ['-----BEGIN PRIVATE KEY-----', ''], ['ghp_', '[A-Za-z0-9]{36}'], ['gho_', '[A-Za-z0-9]{36}'], ['ghs_', '[A-Za-z0-9]{36}'],
+  ['ghu_', '[A-Za-z0-9]{36}'], ['ghr_', '[A-Za-z0-9]{36}'], ['github_pat_', '[A-Za-z0-9_]{82}'], ['xoxb-', '[0-9A-Za-z-]{10,250}'],
+  ['xoxp-', '[0-9A-Za-z-]{10,250}'], ['xoxa-', '[0-9A-Za-z-]{10,250}'], ['xoxr-', '[0-9A-Za-z-]{10,250}'], ['xoxs-', '[0-9A-Za-z-]{10,250}'],
+];
 
 const policy = (): Policy => loadPolicy(POLICY);
 const ip = (s: string): Uint8Array => parseIp(s)!;
@@ -335,11 +341,10 @@ test('coverage: DNS tunnelling by query rate, label length and entropy, the clus
 
 test('coverage: cleartext secrets (AWS, PEM, GitHub, Slack) as content patterns', () => {
   const rules = enabled(policy(), 'secret-leak');
-  for (const pat of SECRET_PATTERNS) {
-    assert.ok(rules.some((r) => r.match.content.some((c) => !c.negate && text(c.bytes) === pat)), `secret pattern ${pat}`);
+  for (const [pat, tail] of SECRET_PATTERNS) {
+    const has = rules.some((r) => r.match.content.some((c) => !c.negate && [c.bytes, ...c.alt].some((b) => text(b) === pat) && (c.tail?.text ?? '') === tail));
+    assert.ok(has, `secret pattern ${pat} with tail ${tail || '(none)'}`);
   }
-  const pem = rules.find((r) => r.match.content.some((c) => text(c.bytes) === '-----BEGIN '))!;
-  assert.ok(pem.match.content.some((c) => text(c.bytes) === 'PRIVATE KEY-----'), 'BEGIN and PRIVATE KEY in one rule');
   assert.match(readFileSync(README, 'utf8'), /redact/i, 'README says secrets are redacted in alerts');
 });
 

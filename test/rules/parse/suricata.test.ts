@@ -157,4 +157,23 @@ test('missing rules file → KwireError naming the file', () => {
     assert.match((e as KwireError).message, /^\/nonexistent\/x.rules:1:1: cannot read: .*ENOENT/);
   }
 });
+test('Suricata import: pcre "/LITERAL[CLASS]{N}/" maps to content + tail (noted); other pcre skips the rule', () => {
+  const text = [
+    'alert tcp any any -> any any (msg:"aws"; content:"AKIA"; pcre:"/AKIA[A-Z0-9]{16}/"; sid:1;)',
+    'alert tcp any any -> any any (msg:"gh"; pcre:"/ghp_[A-Za-z0-9]{36}/"; sid:2;)',
+    'alert tcp any any -> any any (msg:"slack"; pcre:"/xoxb-[0-9A-Za-z\\-]{10,250}/"; sid:3;)',
+    'alert tcp any any -> any any (msg:"flags"; pcre:"/AKIA[A-Z0-9]{16}/i"; sid:4;)',
+    'alert tcp any any -> any any (msg:"alternation"; pcre:"/(AKIA|ASIA)[A-Z0-9]{16}/"; sid:5;)',
+    'alert tcp any any -> any any (msg:"unbounded"; pcre:"/AKIA[A-Z0-9]+/"; sid:6;)',
+    'alert http any any -> any any (msg:"sticky"; http.uri; pcre:"/AKIA[A-Z0-9]{16}/"; sid:7;)',
+  ].join('\n');
+  const r = parseSuricataRules(text, 'p.rules', cluster);
+  assert.equal(r.rules.map((x) => x.sid), [1, 2, 3]);
+  const tails = r.rules.map((x) => x.match.content.map((c) => [Buffer.from(c.bytes).toString(), c.tail?.text, c.tail?.min, c.tail?.max]));
+  assert.equal(tails, [[['AKIA', '[A-Z0-9]{16}', 16, 16]], [['ghp_', '[A-Za-z0-9]{36}', 36, 36]], [['xoxb-', '[0-9A-Za-z\\-]{10,250}', 10, 250]]]);
+  assert.ok(r.rules[2].match.content[0].tail!.cls[0x2d] === 1, 'an escaped dash is in the class');
+  assert.equal(r.warnings.filter((w) => w.skipped).map((w) => [w.sid, w.keyword]), [[4, 'pcre'], [5, 'pcre'], [6, 'pcre'], [7, 'pcre']]);
+  assert.equal(r.warnings.filter((w) => !w.skipped).map((w) => w.sid), [1, 2, 3]);
+});
+
 test.run();
