@@ -202,22 +202,7 @@ export class AhoCorasick {
    */
   scan(bytes: Uint8Array, offset: number, length: number): number {
     if (!this.compiled) throw new Error('AhoCorasick.scan before compile()');
-    const delta = this.delta;
-    const classOf = this.classOf;
-    const shift = this.shift;
-    const cap = this.results.length;
-    let count = 0;
-    this.dropped = 0;
-    let row = 0;
-    const end = offset + length;
-    for (let i = offset; i < end; i++) {
-      row = delta[row | classOf[bytes[i]]];
-      if (row < 0) {
-        row = ~row;
-        count = this.report(bytes, i + 1, row >>> shift, count, cap);
-      }
-    }
-    return count >>> 1;
+    return this.run(bytes, offset, length, 0);
   }
 
   /**
@@ -227,6 +212,10 @@ export class AhoCorasick {
    */
   scanFrom(bytes: Uint8Array, offset: number, length: number, state: number): number {
     if (!this.compiled || this.noStream) throw new Error('AhoCorasick.scanFrom before compile() or with case-sensitive patterns to verify');
+    return this.run(bytes, offset, length, state);
+  }
+
+  private run(bytes: Uint8Array, offset: number, length: number, state: number): number {
     const delta = this.delta;
     const classOf = this.classOf;
     const shift = this.shift;

@@ -35,14 +35,18 @@ function mid(r: Range): number {
   return Math.floor((r[0] + r[1]) / 2);
 }
 
+/** The POST cut in 4: after "AK", inside the key id's tail, inside the GitHub token's tail. */
+function fourParts(p: Uint8Array): [Range, Range, Range, Range] {
+  const akia = at(p, 'AKIA');
+  return cutRanges(p.length, [akia + 2, akia + 12, at(p, 'ghp_') + 10]) as [Range, Range, Range, Range];
+}
+
 export const STREAM_CASES: StreamCase[] = [
   {
     file: 'secrets-http-reordered.pcap',
     what: 'POST re-cut in 4 (AWS key id cut after "AK" and in its tail, GitHub token cut in its tail); sent 1 3, a retransmission overlapping the hole and half of 3, 4, then 2 last',
     order: (p) => {
-      const akia = at(p, 'AKIA');
-      const ghp = at(p, 'ghp_');
-      const [a, b, c, d] = cutRanges(p.length, [akia + 2, akia + 12, ghp + 10]) as [Range, Range, Range, Range];
+      const [a, b, c, d] = fourParts(p);
       return [a, c, [mid(b), mid(c)], d, b];
     },
   },
@@ -50,9 +54,7 @@ export const STREAM_CASES: StreamCase[] = [
     file: 'secrets-http-inorder-split.pcap',
     what: 'POST re-cut in 4 at the same places, sent in order with segment 2 sent twice',
     order: (p) => {
-      const akia = at(p, 'AKIA');
-      const ghp = at(p, 'ghp_');
-      const [a, b, c, d] = cutRanges(p.length, [akia + 2, akia + 12, ghp + 10]) as [Range, Range, Range, Range];
+      const [a, b, c, d] = fourParts(p);
       return [a, b, b, c, d];
     },
   },
