@@ -1,5 +1,5 @@
 // A rule's header conditions compiled for the packet path: protocol, addresses (CIDR tries with
-// negation), ports (bitsets), direction relative to the cluster, flow direction and state.
+// negation), ports (sorted ranges), direction relative to the cluster, flow direction and state.
 
 import type { Packet } from '../../decoders/packet.js';
 import type { AddrSpec, PortSpec } from '../parse/addresses.js';
@@ -37,14 +37,35 @@ function cidrSet(list: { bytes: Uint8Array; prefix: number }[]): CidrSet {
   return set;
 }
 
-/** A port spec as a 65,536-entry bitmap. */
-function portMap(s: PortSpec): Uint8Array | null {
+const PORT_SCRATCH = new Uint8Array(65536);
+
+/**
+ * A port spec as sorted, disjoint inclusive ranges `[lo0, hi0, lo1, hi1, ...]`, or null for any
+ * port. A few ranges per rule (not a 64 KiB map): 10k rules stay small and cache-friendly.
+ */
+export function portRanges(s: PortSpec): Int32Array | null {
   if (s.any && s.exclude.length === 0) return null;
-  const m = new Uint8Array(65536);
-  if (s.any) m.fill(1);
+  const m = PORT_SCRATCH;
+  m.fill(s.any ? 1 : 0);
   for (const r of s.include) m.fill(1, r.lo, r.hi + 1);
   for (const r of s.exclude) m.fill(0, r.lo, r.hi + 1);
-  return m;
+  const out: number[] = [];
+  for (let p = 0; p < 65536; p++) {
+    if (m[p] === 0) continue;
+    const lo = p;
+    while (p + 1 < 65536 && m[p + 1] !== 0) p++;
+    out.push(lo, p);
+  }
+  return Int32Array.from(out);
+}
+
+/** Is `port` in the ranges? */
+export function inPortRanges(r: Int32Array, port: number): boolean {
+  for (let k = 0; k < r.length; k += 2) {
+    if (port < r[k]) return false;
+    if (port <= r[k + 1]) return true;
+  }
+  return false;
 }
 
 /** The cluster's own addresses (pod, service, node CIDRs and control-plane addresses). */
@@ -57,9 +78,9 @@ export class HeaderMatch {
   readonly direction: number;
   private readonly src: AddrMatch;
   private readonly dst: AddrMatch;
-  private readonly sport: Uint8Array | null;
-  /** Destination-port bitmap, null for any port (read by the matcher's prefilter). */
-  readonly dport: Uint8Array | null;
+  private readonly sport: Int32Array | null;
+  /** Destination-port ranges (portRanges), null for any port (read by the rule groups). */
+  readonly dport: Int32Array | null;
   readonly bidirectional: boolean;
   readonly established: boolean;
   readonly toServer: boolean | null;
@@ -69,8 +90,8 @@ export class HeaderMatch {
     this.direction = DIRS[m.direction] ?? DIR_ANY;
     this.src = new AddrMatch(m.src);
     this.dst = new AddrMatch(m.dst);
-    this.sport = portMap(m.srcPorts);
-    this.dport = portMap(m.dstPorts);
+    this.sport = portRanges(m.srcPorts);
+    this.dport = portRanges(m.dstPorts);
     this.bidirectional = m.bidirectional;
     this.established = m.flowState === 'established';
     this.toServer = m.flowDirection === null ? null : m.flowDirection === 'to_server';
@@ -90,8 +111,8 @@ export class HeaderMatch {
   }
 
   private oriented(b: Uint8Array, s: number, sp: number, d: number, dp: number, v: number): boolean {
-    if (this.sport !== null && this.sport[sp] === 0) return false;
-    if (this.dport !== null && this.dport[dp] === 0) return false;
+    if (this.sport !== null && !inPortRanges(this.sport, sp)) return false;
+    if (this.dport !== null && !inPortRanges(this.dport, dp)) return false;
     return this.src.has(b, s, v) && this.dst.has(b, d, v);
   }
 }

@@ -12,6 +12,8 @@ import type { ClusterProfile, ContentMatch, PolicyRule, StringMatch } from '../p
 import type { CompiledPolicy } from '../compile/compile-policy.js';
 import { DomainTrie, loadDomainFile } from '../compile/domain-trie.js';
 import { ContentScanner, type ContentHitSink } from './content-scan.js';
+import { RuleGroups } from './rule-groups.js';
+import { publicSuffixList, splitName, type PublicSuffixList } from '../compile/public-suffix.js';
 import { PagePool, type InOrderSink } from '../../engine/reassembly/ooo-pages.js';
 import { TcpInspectDirection } from '../../engine/reassembly/tcp-stream-inspect.js';
 import { StreamStats } from '../../engine/reassembly/tcp-stream.js';
@@ -71,11 +73,12 @@ function stringMatches(s: StringMatch, text: string, list: DomainTrie | null): b
 
 export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private readonly rules: CompiledRule[] = [];
-  /** Header-only rules by protocol × 65536 + destination port, and those for any port, by protocol. */
-  private readonly headerByPort = new Map<number, number[]>();
-  private readonly headerAnyPort = new Map<number, number[]>();
+  /** Header-only rules grouped by protocol × destination port × direction (rule-groups.ts). */
+  private readonly headerGroups: RuleGroups;
   /** App rules checked on every event of their kind (not indexable by name). */
   private readonly byApp = new Map<AppKind, number[]>();
+  /** The same, grouped by packet direction (rules of that direction or any). */
+  private readonly byAppDir = new Map<AppKind, number[][]>();
   /** App rules indexed by exact name, and by domain (the name or a parent domain). */
   private readonly appExact = new Map<AppKind, Map<string, number[]>>();
   private readonly appDomain = new Map<AppKind, Map<string, number[]>>();
@@ -104,11 +107,13 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private readonly tunnelState = new Map<number, Map<number, { start: number; count: number; fired: boolean }>>();
   /** Rules the packet path cannot evaluate yet (stream/payload content, volume, DNS tunnel). */
   readonly unsupported: PolicyRule[] = [];
+  private psl: PublicSuffixList | null = null;
 
   constructor(compiled: CompiledPolicy, profile: ClusterProfile) {
     this.cluster = clusterSet(profile);
     const streamRules: [number, ContentMatch[]][] = [];
     const packetRules: [number, ContentMatch[]][] = [];
+    const headerRules: number[] = [];
     compiled.rules.forEach((rule) => {
       const m = rule.match;
       if (rule.volume !== null || rule.dnsTunnel !== null) {
@@ -141,38 +146,23 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
       for (const c of m.content) apps.add(APP_OF_FIELD[c.buffer]);
       if (m.app !== null) apps.add(m.app);
       const i = this.rules.push(this.compileRule(rule, apps)) - 1;
-      if (apps.size === 0) this.indexHeaderRule(i);
+      if (apps.size === 0) headerRules.push(i);
       for (const a of apps) {
         if (!this.indexAppRule(a, i)) (this.byApp.get(a) ?? this.byApp.set(a, []).get(a)!).push(i);
       }
     });
+    for (const [kind, list] of this.byApp) {
+      this.byAppDir.set(kind, [0, 1, 2, 3].map((d) => list.filter((i) => {
+        const rd = this.rules[i].header.direction;
+        return rd === DIR_ANY || rd === d;
+      })));
+    }
+    this.headerGroups = new RuleGroups(headerRules.map((i) => {
+      const h = this.rules[i].header;
+      return { id: i, proto: h.proto, direction: h.direction, dport: h.dport, bidirectional: h.bidirectional };
+    }));
     this.streamScan = streamRules.length > 0 ? new ContentScanner(streamRules) : null;
     this.packetScan = packetRules.length > 0 ? new ContentScanner(packetRules) : null;
-  }
-
-  /**
-   * Prefilter for header-only rules: by protocol and destination port (a rule with a small port set
-   * is listed under each of its ports; any port, large sets and bidirectional rules under "any"),
-   * so a new flow checks its candidates only, however many rules there are.
-   */
-  private indexHeaderRule(i: number): void {
-    const h = this.rules[i].header;
-    const p = h.proto;
-    const map = h.dport;
-    let ports: number[] | null = null;
-    if (map !== null && !h.bidirectional) {
-      ports = [];
-      for (let port = 0; port < 65536 && ports.length <= 4096; port++) if (map[port] !== 0) ports.push(port);
-      if (ports.length > 4096) ports = null;
-    }
-    if (ports === null) {
-      (this.headerAnyPort.get(p) ?? this.headerAnyPort.set(p, []).get(p)!).push(i);
-      return;
-    }
-    for (const port of ports) {
-      const key = p * 65536 + port;
-      (this.headerByPort.get(key) ?? this.headerByPort.set(key, []).get(key)!).push(i);
-    }
   }
 
   /**
@@ -206,11 +196,11 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
     return true;
   }
 
-  /** Candidate app rules of an event named `name`: the always-checked ones and those naming it. */
-  private appCandidates(kind: AppKind, name: string | undefined): number[] {
+  /** Candidate app rules of an event named `name` in direction `dir`: the always-checked ones of that direction and those naming it. */
+  private appCandidates(kind: AppKind, name: string | undefined, dir: number): number[] {
     const out = this.candidates;
     out.length = 0;
-    const always = this.byApp.get(kind);
+    const always = this.byAppDir.get(kind)?.[dir];
     if (always !== undefined) for (const i of always) out.push(i);
     if (name !== undefined) {
       const n = name.toLowerCase().replace(/\.$/, '');
@@ -307,17 +297,21 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   }
 
   /**
-   * DNS tunnelling per registered domain (the last two labels): a query trips with a label of at
+   * DNS tunnelling per registered domain (Public Suffix List, ICANN and private sections: the
+   * public suffix plus one label, so `a.b.evil.co.uk` counts under `evil.co.uk`): a query trips with a label of at
    * least `label_length`, or a subdomain part (≥ 16 characters) whose Shannon entropy reaches
    * `entropy`, or when the domain's queries reach `query_rate` within its window. One alert per
    * domain and window.
    */
   private tunnelTrips(i: number, rule: PolicyRule, query: string, nowUs: number): boolean {
     const t = rule.dnsTunnel!;
-    const labels = query.toLowerCase().replace(/\.$/, '').split('.');
-    if (labels.length < 3) return false;
-    const domain = labels.slice(-2).join('.');
-    const sub = labels.slice(0, -2).join('');
+    const labels = splitName(query);
+    if (labels === null) return false;
+    this.psl ??= publicSuffixList();
+    const n = this.psl.suffixLabels(labels) + 1; // labels of the registered domain
+    if (labels.length <= n) return false; // nothing under the registered domain
+    const domain = labels.slice(labels.length - n).join('.');
+    const sub = labels.slice(0, labels.length - n).join('');
     // A test left at 0 is off.
     const trip = (t.labelLength > 0 && labels.some((l) => l.length >= t.labelLength)) ||
       (t.entropy > 0 && sub.length >= 16 && entropy(sub) >= t.entropy);
@@ -436,16 +430,10 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   flowPacket(pkt: Packet, isNew: boolean, justEstablished: boolean, toServer: boolean, fire: (a: AlertRule, i: number) => void): void {
     if (!isNew && !justEstablished) return;
     const dir = this.clusterDirection(pkt);
-    const c = this.candidates;
-    c.length = 0;
     const p = pkt.ipProto;
-    const dport = pkt.l4Offset !== 0 && (p === 6 || p === 17) ? pkt.dstPort : 0;
-    for (const list of [this.headerByPort.get(p * 65536 + dport), this.headerByPort.get(dport), this.headerAnyPort.get(p), p !== 0 ? this.headerAnyPort.get(0) : undefined]) {
-      if (list !== undefined) for (const i of list) c.push(i);
-    }
-    if (c.length === 0) return;
-    c.sort((a, b) => a - b);
-    for (const i of c) {
+    const c = this.headerGroups.candidates(p, pkt.l4Offset !== 0 && (p === 6 || p === 17) ? pkt.dstPort : 0, dir);
+    for (let k = 0; k < c.length; k++) {
+      const i = c[k];
       const r = this.rules[i];
       if (r.header.established ? !justEstablished : !isNew) continue;
       if (r.header.toServer !== null && r.header.toServer !== toServer) continue;
@@ -455,9 +443,9 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
 
   /** Rules on an app-layer event of `kind` with its text fields. */
   app(kind: AppKind, f: AppFields, pkt: Packet, fire: (a: AlertRule, i: number) => void, nowUs = 0): void {
-    const list = this.appCandidates(kind, kind === 'dns' ? f.query : kind === 'http' ? f.host : f.sni);
-    if (list.length === 0) return;
     const dir = this.clusterDirection(pkt);
+    const list = this.appCandidates(kind, kind === 'dns' ? f.query : kind === 'http' ? f.host : f.sni, dir);
+    if (list.length === 0) return;
     for (const i of list) { // the candidate scratch is not reused before this loop ends
       const r = this.rules[i];
       const m = r.rule.match;
