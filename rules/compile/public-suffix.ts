@@ -1,6 +1,6 @@
 // Registered domains by the Public Suffix List (https://publicsuffix.org/list/, format and algorithm
 // at https://github.com/publicsuffix/list/wiki/Format): the list compiled at load into a trie of
-// reversed labels (com → example), with wildcard (`*.ck`) and exception (`!www.ck`) rules.
+// reversed labels (uk → co → example), with wildcard (`*.ck`) and exception (`!www.ck`) rules.
 // Both the ICANN and the PRIVATE sections are used (rules/compile/public-suffix/README.md says why).
 
 import { readFileSync } from 'node:fs';
@@ -10,53 +10,77 @@ import { fileURLToPath, domainToASCII } from 'node:url';
 /** The vendored list (from Debian's `publicsuffix` package; see public-suffix/README.md). */
 export const PSL_PATH = join(dirname(fileURLToPath(import.meta.url)), 'public-suffix', 'public_suffix_list.dat');
 
-class Node {
-  readonly kids = new Map<string, Node>();
-  /** A rule ends here. */
-  rule = false;
-  /** An exception rule (`!label.suffix`) ends here. */
-  exception = false;
-}
+/** Node flags: a rule ends here, an exception rule ends here, a `*` rule hangs below. */
+const RULE = 1;
+const EXCEPTION = 2;
+const WILDCARD = 4;
+const NODE = 8;
 
+/**
+ * The trie is one hash map from a node's path in reversed-label order (`uk`, `uk.co`, `jp.kobe`)
+ * to its flags: a child is found by extending the parent's key by one label. About 1 MB for the
+ * whole list (a Map per node would be several).
+ */
 export class PublicSuffixList {
-  private readonly root = new Node();
+  private readonly nodes = new Map<string, number>();
   /** Rules loaded (ICANN + PRIVATE). */
   readonly rules: number = 0;
 
   /** Parse list text (one rule a line, `//` comments; Unicode rules are stored in punycode). */
   constructor(text: string) {
     let n = 0;
-    for (const raw of text.split('\n')) {
-      const line = raw.trim().split(/\s/, 1)[0];
-      if (line === '' || line.startsWith('//')) continue;
-      const exception = line.startsWith('!');
-      const body = exception ? line.slice(1) : line;
-      const labels = body.split('.').map((l) => (l === '*' ? l : toAscii(l)));
-      if (labels.some((l) => l === '')) continue; // a rule that does not convert: never matches
-      let node = this.root;
-      for (let i = labels.length - 1; i >= 0; i--) {
-        let k = node.kids.get(labels[i]);
-        if (k === undefined) node.kids.set(labels[i], (k = new Node()));
-        node = k;
-      }
-      if (exception) node.exception = true;
-      else node.rule = true;
-      n++;
+    // Line by line without splitting the whole text: few short-lived strings, a small peak heap.
+    for (let at = 0; at < text.length; ) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      let a = at;
+      at = end + 1;
+      while (a < end && text.charCodeAt(a) <= 0x20) a++;
+      if (a === end || (text.charCodeAt(a) === 0x2f && text.charCodeAt(a + 1) === 0x2f)) continue;
+      let b = a;
+      while (b < end && text.charCodeAt(b) > 0x20) b++;
+      const exception = text.charCodeAt(a) === 0x21;
+      const rule = text.slice(exception ? a + 1 : a, b);
+      if (this.add(rule, exception)) n++;
     }
     this.rules = n;
+  }
+
+  /** Insert one rule (without its `!`); false when a label does not convert (the rule never matches). */
+  private add(rule: string, exception: boolean): boolean {
+    const labels = rule.split('.');
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] !== '*') labels[i] = toAscii(labels[i]);
+      if (labels[i] === '') return false;
+    }
+    let key = '';
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const label = labels[i];
+      if (label === '*' && i === 0) {
+        if (key !== '') this.nodes.set(key, (this.nodes.get(key) ?? NODE) | WILDCARD);
+        break;
+      }
+      key = key === '' ? label : key + '.' + label;
+      const f = this.nodes.get(key) ?? NODE;
+      this.nodes.set(key, i > 0 ? f : f | (exception ? EXCEPTION : RULE));
+    }
+    return true;
   }
 
   /** Number of labels of the public suffix of `labels` (lower-case ASCII, root last). */
   suffixLabels(labels: readonly string[]): number {
     let len = 1; // the implicit "*" rule: an unlisted TLD is a public suffix
-    let node = this.root;
+    let parent = 0;
+    let key = '';
     for (let d = 0; d < labels.length; d++) {
-      const exact = node.kids.get(labels[labels.length - 1 - d]);
-      if (exact !== undefined && exact.exception) return d; // exceptions win: the rule minus its leftmost label
-      if (node.kids.has('*') && d + 1 > len) len = d + 1;
-      if (exact === undefined) break;
-      if (exact.rule && d + 1 > len) len = d + 1;
-      node = exact;
+      const label = labels[labels.length - 1 - d];
+      key = d === 0 ? label : key + '.' + label;
+      const f = this.nodes.get(key);
+      if (f !== undefined && (f & EXCEPTION) !== 0) return d; // exceptions win: the rule minus its leftmost label
+      if ((parent & WILDCARD) !== 0 && d + 1 > len) len = d + 1;
+      if (f === undefined) break;
+      if ((f & RULE) !== 0 && d + 1 > len) len = d + 1;
+      parent = f;
     }
     return len;
   }
