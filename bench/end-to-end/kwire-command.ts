@@ -52,7 +52,7 @@ export function hasWorkersFlag(entry: KwireEntry): boolean {
 
 /** One way of running kwire inspect that the benchmark measures. */
 export interface KwireConfig {
-  /** Stable name, the key of a baseline comparison: 'workers=1', 'default', 'workers=2'. */
+  /** Stable name, the key of a baseline comparison: 'workers=0', 'workers=1', 'default', 'workers=2'. */
   name: string;
   /** Extra inspect arguments. */
   args: string[];
@@ -61,6 +61,8 @@ export interface KwireConfig {
 }
 
 export const KWIRE_CONFIGS: KwireConfig[] = [
+  // everything on the main thread: the single-thread hot path, without the dispatcher
+  { name: 'workers=0', args: ['--workers', '0'], workers: true },
   { name: 'workers=1', args: ['--workers', '1'], workers: true },
   { name: 'default', args: [], workers: false },
   { name: 'workers=2', args: ['--workers', '2'], workers: true },

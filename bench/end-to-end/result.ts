@@ -9,7 +9,7 @@ export const RESULT_SCHEMA = 'kwire-bench/1';
 
 /** One program (a kwire configuration or a peer) measured on one input; best of `runs`. */
 export interface ProgramResult {
-  /** 'workers=1', 'default', 'workers=2' for kwire; 'tcpdump', 'ndpiReader', 'tshark' for peers. */
+  /** 'workers=0', 'workers=1', 'default', 'workers=2' for kwire; 'tcpdump', 'ndpiReader', 'tshark' for peers. */
   name: string;
   /** The command line measured, with the input file shown as FILE. */
   command: string;

@@ -12,8 +12,8 @@ import { PEERS } from '../../bench/peers/peer.js';
 
 export const BENCH_HELP = `kwire bench [options]
   Measures \`kwire inspect FILE --policy rules/default/policy.yaml --out /dev/null\` end to end
-  (process start to exit): packets/s, bits/s and peak RSS, for --workers 1, the default and
-  --workers 2, and the peers tcpdump, ndpiReader and tshark on the same files in the same run.
+  (process start to exit): packets/s, bits/s and peak RSS, for --workers 0 (main thread only), 1,
+  the default and 2, and the peers tcpdump, ndpiReader and tshark on the same files in the same run.
   Prints a table, checks the targets (PASS/FAIL/SKIP) and optionally a baseline.
 
   --inputs LIST         k8s-mix (generated), corpus (shared captures concatenated) and/or capture

@@ -25,7 +25,7 @@ test('--workers is detected from kwire inspect --help, and the workers configura
   const help = spawnSync(process.execPath, [...entry.nodeArgs, 'inspect', '--help'], { cwd: ROOT, encoding: 'utf8' }).stdout;
   assert.is(hasWorkersFlag(entry), /--workers/.test(help));
   for (const c of KWIRE_CONFIGS) assert.is(c.workers, c.args.includes('--workers'));
-  assert.equal(KWIRE_CONFIGS.map((c) => c.name), ['workers=1', 'default', 'workers=2']);
+  assert.equal(KWIRE_CONFIGS.map((c) => c.name), ['workers=0', 'workers=1', 'default', 'workers=2']);
 });
 
 test('dist/ is used only when asked for or up to date with the sources', () => {
