@@ -27,7 +27,7 @@ function vsNdpi(inp: InputResult): TargetResult {
   if (!ok(k) || !ok(n)) return { name, input: inp.name, status: 'skipped', detail: ok(k) ? why(n, 'ndpiReader') : why(k, 'kwire default') };
   const ratio = k.pps / n.pps;
   return { name, input: inp.name, status: ratio >= TARGET_VS_NDPI ? 'pass' : 'fail',
-    detail: `${ratio.toFixed(2)}× (kwire ${(k.pps / 1e6).toFixed(2)} Mpps, ndpiReader ${(n.pps / 1e6).toFixed(2)} Mpps)` };
+    detail: `${ratio.toFixed(2)}× (kwire ${(k.pps / 1e6).toFixed(3)} Mpps, ndpiReader ${(n.pps / 1e6).toFixed(3)} Mpps)` };
 }
 
 function peakRss(inp: InputResult): TargetResult {
@@ -45,7 +45,7 @@ function scaling(inp: InputResult, cores: number): TargetResult {
   const two = inp.kwire.find((p) => p.name === 'workers=2');
   if (!ok(one) || !ok(two)) return { name, input: inp.name, status: 'skipped', detail: ok(one) ? why(two, 'workers=2') : why(one, 'workers=1') };
   const ratio = two.pps / one.pps;
-  const measured = `${ratio.toFixed(2)}× (${(two.pps / 1e6).toFixed(2)} vs ${(one.pps / 1e6).toFixed(2)} Mpps)`;
+  const measured = `${ratio.toFixed(2)}× (${(two.pps / 1e6).toFixed(3)} vs ${(one.pps / 1e6).toFixed(3)} Mpps)`;
   if (cores < 2) return { name, input: inp.name, status: 'skipped', detail: `only ${cores} core; measured ${measured}` };
   if (two.otherCores > MAX_OTHER_CORES) {
     return { name, input: inp.name, status: 'skipped',
