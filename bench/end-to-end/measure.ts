@@ -50,14 +50,15 @@ function field(report: string, name: string): number | null {
  * with its worker threads, and the same method for kwire and for the C peers. Because time itself
  * forks the child, the parent's own size never leaks into the figure.
  */
-export function measure(cmd: string, args: string[], cwd?: string, timeoutS = 600): Measured {
+export function measure(cmd: string, args: string[], cwd?: string): Measured {
   const dir = mkdtempSync(join(tmpdir(), 'kwire-bench-time-'));
   const report = join(dir, 'time.txt');
   try {
     const before = cpuJiffies();
     const t0 = process.hrtime.bigint();
     const r = spawnSync(GNU_TIME, ['-v', '-o', report, cmd, ...args], {
-      cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20, timeout: timeoutS * 1000, encoding: 'utf8',
+      // no timeout: killing GNU time would orphan the child; Ctrl-C reaches the whole process group
+      cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20, encoding: 'utf8',
     });
     const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
     const after = cpuJiffies();
