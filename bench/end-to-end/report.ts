@@ -13,13 +13,14 @@ function status(p: ProgramResult): string {
 }
 
 /**
- * One row per program and input: packets/s, bits/s, peak RSS, CPU, and the ratio of kwire's
- * default configuration to that row in packets/s (above 1: kwire is faster).
+ * One row per program and input: packets/s, bits/s, peak RSS, CPU, the cores other processes kept
+ * busy meanwhile, and the ratio of kwire's default configuration to that row in packets/s (above 1:
+ * kwire is faster).
  */
 export function formatTable(r: BenchResult): string {
   const lines = [
-    '| input | program | Mpps | Gbit/s | peak RSS MB | CPU s | wall s | kwire default ÷ this (pps) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| input | program | Mpps | Gbit/s | peak RSS MB | CPU s | wall s | others\' cores | kwire default ÷ this (pps) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const inp of r.inputs) {
     const ref = inp.kwire.find((p) => p.name === 'default');
@@ -28,8 +29,8 @@ export function formatTable(r: BenchResult): string {
       const label = isKwire ? `kwire ${p.name}` : p.name;
       const ratio = p.status === 'ok' && ref?.status === 'ok' ? (ref.pps / p.pps).toFixed(2) : '';
       lines.push(p.status === 'ok'
-        ? `| ${inp.name} | ${label} | ${mpps(p)} | ${(p.bps / 1e9).toFixed(2)} | ${p.peakRssMB.toFixed(0)} | ${p.cpuS.toFixed(2)} | ${p.elapsedS.toFixed(2)} | ${ratio} |`
-        : `| ${inp.name} | ${label}${status(p)} | | | | | | |`);
+        ? `| ${inp.name} | ${label} | ${mpps(p)} | ${(p.bps / 1e9).toFixed(2)} | ${p.peakRssMB.toFixed(0)} | ${p.cpuS.toFixed(2)} | ${p.elapsedS.toFixed(2)} | ${p.otherCores.toFixed(2)} | ${ratio} |`
+        : `| ${inp.name} | ${label}${status(p)} | | | | | | | |`);
     }
   }
   return lines.join('\n') + '\n';
