@@ -3,12 +3,22 @@
 // reversed labels (uk → co → example), with wildcard (`*.ck`) and exception (`!www.ck`) rules.
 // Both the ICANN and the PRIVATE sections are used (rules/compile/public-suffix/README.md says why).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, domainToASCII } from 'node:url';
 
-/** The vendored list (from Debian's `publicsuffix` package; see public-suffix/README.md). */
-export const PSL_PATH = join(dirname(fileURLToPath(import.meta.url)), 'public-suffix', 'public_suffix_list.dat');
+/**
+ * The vendored list (from Debian's `publicsuffix` package; see public-suffix/README.md), beside
+ * this file in the sources; the build (dist/rules/compile/) does not copy data files, so from there
+ * it is found in the checkout's rules/compile/public-suffix/.
+ */
+export const PSL_PATH = pslPath(dirname(fileURLToPath(import.meta.url)));
+
+function pslPath(here: string): string {
+  const beside = join(here, 'public-suffix', 'public_suffix_list.dat');
+  const fromDist = join(here, '..', '..', '..', 'rules', 'compile', 'public-suffix', 'public_suffix_list.dat');
+  return existsSync(beside) || !existsSync(fromDist) ? beside : fromDist;
+}
 
 /** Node flags: a rule ends here, an exception rule ends here, a `*` rule hangs below. */
 const RULE = 1;
