@@ -110,13 +110,24 @@ Napi::Value RingWrap::Unwatch(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Plain Node-API calls whose failures are ignored: this runs from libuv, possibly while a worker's
+// environment is being torn down, where JS can no longer be entered (node-addon-api would abort).
+// An exception thrown by the callback is reported as uncaught, like any event-loop callback's.
 void RingWrap::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   auto* self = static_cast<RingWrap*>(handle->data);
   uv_poll_stop(handle);
   self->watching_ = false;
-  Napi::Env env = self->Env();
-  Napi::HandleScope scope(env);
-  self->onReadable_.MakeCallback(self->Value(), {Napi::Number::New(env, status)}, *self->asyncContext_);
+  napi_env env = self->Env();
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn, recv, arg, result;
+  if (napi_get_reference_value(env, self->onReadable_, &fn) == napi_ok && fn != nullptr &&
+      napi_get_global(env, &recv) == napi_ok && napi_create_int32(env, status, &arg) == napi_ok) {
+    napi_status st = napi_make_callback(env, *self->asyncContext_, recv, fn, 1, &arg, &result);
+    napi_value err;
+    if (st == napi_pending_exception && napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
+  }
+  napi_close_handle_scope(env, scope);
 }
 
 // stats(out: Float64Array(5)): [packets, bytes, kernelPackets, kernelDrops, freezes], cumulative.

@@ -64,10 +64,11 @@ test('a worker terminated while it waits in next() releases its ring and poll ha
     await Promise.all(ws.map((x) => x.ready));
     await new Promise((r) => setTimeout(r, 50));
     assert.is(packetSockets(p, p.nsA), 2);
+    assert.match(p.run(p.nsA, ['ip', '-d', 'link', 'show', p.ifA]), 'promiscuity 1', 'PACKET_MR_PROMISC while the ring is open');
     const codes = await Promise.all(ws.map((x) => x.w.terminate()));
     assert.equal(codes, [1, 1]);
     assert.is(packetSockets(p, p.nsA), 0, 'rings closed by the environment cleanup hook');
-    assert.not.match(p.run(p.nsA, ['ip', 'link', 'show', p.ifA]), 'PROMISC', 'promiscuous mode dropped with the socket');
+    assert.match(p.run(p.nsA, ['ip', '-d', 'link', 'show', p.ifA]), 'promiscuity 0', 'promiscuous mode dropped with the socket');
   } finally {
     p.close();
   }
