@@ -27,7 +27,7 @@ export const BENCH_HELP = `kwire bench [options]
   --tolerance PCT       regression threshold in percent (default ${DEFAULT_TOLERANCE * 100})
   --no-assert           report missed targets without failing
   --kwire dist|tsx      run the compiled dist/ or the TypeScript sources (default: dist/ when up to date)
-  Exit codes: 0 ok, 1 a target missed, a regression, or bad input, 2 usage.
+  Exit codes: 0 ok, 1 a target missed, a regression, a kwire run failed, or bad input, 2 usage.
 `;
 
 function usage(msg: string): number {
@@ -118,6 +118,12 @@ export async function benchEndToEnd(args: string[]): Promise<{ code: number; res
   process.stdout.write(formatCommands(result) + '\n' + formatTable(result) + '\n' + formatTargets(result.targets));
 
   let code = EXIT_OK;
+  // kwire itself failing is an error, never a skipped target
+  const broken = result.inputs.flatMap((i) => i.kwire.filter((p) => p.status === 'failed').map((p) => `${i.name} ${p.name}`));
+  if (broken.length > 0) {
+    process.stdout.write(`kwire failed: ${broken.join(', ')}\n`);
+    code = EXIT_BAD_INPUT;
+  }
   const missed = result.targets.filter((t) => t.status === 'fail').length;
   if (missed > 0) {
     process.stdout.write(`${missed} target(s) missed${v['no-assert'] ? ' (--no-assert: not failing)' : ''}\n`);

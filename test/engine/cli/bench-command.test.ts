@@ -105,6 +105,19 @@ test('--baseline: a much slower, bigger baseline passes; one twice as fast and h
   assert.not.match(bad.stdout, /no regression/);
 });
 
+test('a kwire run that fails is shown with its error and fails the bench, --no-assert or not', () => {
+  // workers that cannot start (the worker engine's own fault injection); --workers 0 has none
+  const r = kwireEnv([...SMALL, '--peers', 'none', '--no-assert'], { ...process.env, KWIRE_FAULT_INJECT: 'worker-start' });
+  if (!workersListed) {
+    assert.is(r.status, 0, r.stdout + r.stderr);
+    return;
+  }
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /\| k8s-mini\.pcap \| kwire default \(exit 1: .*worker 0 cannot start: fault injected at start/);
+  assert.match(r.stdout, /\| k8s-mini\.pcap \| kwire workers=0 \| [\d.]+ \|/);
+  assert.match(r.stdout, /\nkwire failed: k8s-mini\.pcap workers=1, k8s-mini\.pcap default, k8s-mini\.pcap workers=2\n/);
+});
+
 test('--baseline that compares nothing, or is not a result, fails; a bad one before any measuring', () => {
   const other = structuredClone(saved);
   other.inputs[0].name = 'another.pcap';
