@@ -17,6 +17,12 @@ export interface LiveSourceStats {
   ifaceDrops: number;
   /** Frames kwire itself dropped (no free batch to copy into), counted, never silent. */
   batchDrops: number;
+  /**
+   * false when the backend cannot read the kernel's socket counters (libpcap via cap, which never
+   * calls pcap_stats): kernelPackets then counts frames libpcap delivered and kernelDrops stays 0.
+   * Absent or true: both come from the kernel.
+   */
+  kernelCounters?: boolean;
 }
 
 export interface LiveSourceOptions {

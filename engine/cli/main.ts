@@ -1,21 +1,24 @@
 #!/usr/bin/env node
-// kwire command line: `kwire inspect` (offline forensics); live capture and bench join later.
+// kwire command line: `kwire inspect` (offline forensics), `kwire live` (IDS on interfaces), `kwire rules`.
 
 import { readFileSync } from 'node:fs';
 import { runInspectCommand, INSPECT_HELP } from './inspect-command.js';
 import { runRulesCommand, RULES_HELP } from './rules-command.js';
+import { runLiveCommand, LIVE_HELP } from './live-command.js';
 import { EXIT_USAGE } from '../errors.js';
 
 const HELP = `kwire — packet-level traffic inspection for Kubernetes nodes
 
 Usage:
   kwire inspect <capture|-> [options]   decode a pcap/pcapng file (or stdin) and report alerts
+  kwire live --iface IFACE[,IFACE] [options]   capture and inspect live traffic until SIGTERM
   kwire rules check POLICY [--suricata FILE]...   validate and compile a policy
   kwire bench [options]                 end-to-end throughput and memory against peers, baselines
                                         (kwire bench --help)
   kwire --help | --version
 
 ${INSPECT_HELP}
+${LIVE_HELP}
 ${RULES_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'inspect') return runInspectCommand(rest);
+  if (cmd === 'live') return runLiveCommand(rest);
   if (cmd === 'rules') return runRulesCommand(rest);
   // loaded on demand: the benchmark's modules stay out of inspect's start-up
   if (cmd === 'bench') return (await import('./bench-command.js')).runBenchCommand(rest);

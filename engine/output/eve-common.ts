@@ -99,3 +99,11 @@ function eveTunnel(pkt: Packet): string {
   s += `"depth":${pkt.tunnelDepth}}`;
   return s;
 }
+
+/**
+ * `,"host":"<name>"}`: Suricata's sensor-name, which its JSON output appends last to every EVE
+ * record. Replaces the closing brace of a finished record: `line.slice(0, -1) + suffix`.
+ */
+export function eveHostSuffix(name: string): string {
+  return `,"host":${JSON.stringify(name)}}`;
+}

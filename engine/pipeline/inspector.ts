@@ -67,7 +67,9 @@ export class Inspector {
   /** The record origin of the frame being processed (reused, never reallocated). */
   readonly origin: RecordOrigin = { tsSec: 0, tsNsec: 0, pcapCnt: 0, iface: '', flowId: 0, flows: null, slot: 0 };
   private readonly portRule: PortAlertRule | null;
-  private readonly policy: PolicyMatcher | null;
+  private policy: PolicyMatcher | null = null;
+  private readonly alertEvents: boolean;
+  private readonly reassembly: ReassemblyConfig;
   private fire: ((rule: AlertRule, i: number) => void) | null = null;
   private firePayload: ((rule: AlertRule, i: number, redacted: string) => void) | null = null;
   private payloadDepth = 0;
@@ -85,17 +87,32 @@ export class Inspector {
     this.portRule = opts.alertPorts !== null && opts.events.has('alert') ? new PortAlertRule(opts.alertPorts) : null;
     this.flows = new FlowTable(opts.flow, (slot, reason) => this.flowEnded(slot, reason));
     this.app = new AppLayer(opts.events, this.eve, opts.reassembly, this.memory, this.streamStats, emit);
-    this.policy = opts.policy ?? null;
-    if (this.policy !== null && opts.events.has('alert')) {
-      const policy = this.policy;
-      this.fire = (rule, i) => this.policyAlert(rule, i, '');
-      this.firePayload = (rule, i, redacted) => this.policyAlert(rule, i, '', redacted);
-      this.payloadDepth = opts.reassembly.streamDepth;
-      policy.attachReassembly(opts.reassembly, this.memory);
-      this.app.fingerprints = policy.usesFingerprints;
-      const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, this.app.currentObject());
-      this.app.onApp = (kind, fields) => policy.app(kind, fields, this.pkt, fireApp, this.nowUs);
-    }
+    this.alertEvents = opts.events.has('alert');
+    this.payloadDepth = opts.reassembly.streamDepth;
+    this.reassembly = opts.reassembly;
+    this.setPolicy(opts.policy ?? null);
+  }
+
+  /**
+   * Use another compiled policy from the next frame on (a reload): flows keep their state, the
+   * rules that already fired on a flow are forgotten (their indices belong to the old policy).
+   */
+  setPolicy(policy: PolicyMatcher | null): void {
+    const replacing = this.policy !== null;
+    this.policy = policy;
+    this.fire = null;
+    this.firePayload = null;
+    this.app.onApp = null;
+    this.app.fingerprints = false;
+    if (replacing) this.flows.ruleHits.fill(null);
+    if (policy === null || !this.alertEvents) return;
+    this.fire = (rule, i) => this.policyAlert(rule, i, '');
+    this.firePayload = (rule, i, redacted) => this.policyAlert(rule, i, '', redacted);
+    policy.attachReassembly(this.reassembly, this.memory);
+    if (this.gate !== null) this.gateAlerts(this.gate);
+    this.app.fingerprints = policy.usesFingerprints;
+    const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, this.app.currentObject());
+    this.app.onApp = (kind, fields) => policy.app(kind, fields, this.pkt, fireApp, this.nowUs);
   }
 
   /** Process one captured frame; `bytes` stays valid only during the call. */

@@ -1,0 +1,163 @@
+// `kwire live`: capture on interfaces and inspect as an IDS until SIGINT/SIGTERM; backend choice,
+// messages and exit codes. The loop itself is engine/pipeline/live.ts.
+
+import { parseArgs } from 'node:util';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
+import type { LiveSource, LiveSourceOptions } from '../capture/live-source.js';
+import { LibpcapSource } from '../capture/libpcap.js';
+import { LiveRun, handleSignals } from '../pipeline/live.js';
+import type { LiveMetrics } from '../output/metrics.js';
+import { summaryText } from '../output/stats-record.js';
+import { ENGINE_FLAGS, ENGINE_HELP, engineSettings, loadPolicyFlags } from './engine-flags.js';
+
+export const LIVE_HELP = `kwire live --iface IFACE[,IFACE] [options]
+  Captures on network interfaces ('any' = all) and inspects like kwire inspect (same decoders,
+  flows, rules and EVE records) until SIGINT or SIGTERM, which flush flows and records and exit 0.
+  SIGHUP reloads the policy; one that does not compile leaves the running one in force.
+
+  --iface LIST          interfaces to capture on, comma-separated, or any
+  --capture BACKEND     native (AF_PACKET ring, default on Linux when the addon is built) or libpcap
+  --bpf EXPR            capture filter (tcpdump syntax)
+  --workers N           packet-processing threads (default 1)
+  --out FILE|-          EVE NDJSON destination (default '-', stdout)
+  --stats-interval S    an EVE stats event every S seconds (default 30; 0 = only at exit)
+  --metrics HOST:PORT   serve the same figures as Prometheus text on http://HOST:PORT/metrics
+  --node-name NAME      "host" field of every record, as Suricata's sensor-name (default: the
+                        KWIRE_NODE_NAME environment variable, e.g. the node name from the downward API)
+${ENGINE_HELP.trimEnd()}
+  --quiet               no start line and no summary on stderr
+  Exit codes: 0 stopped by a signal, 1 capture, policy or output failure, 2 usage.
+`;
+
+function usage(msg: string): number {
+  process.stderr.write(`kwire live: ${msg}\n${LIVE_HELP}`);
+  return EXIT_USAGE;
+}
+
+function describe(e: unknown): string {
+  return e instanceof KwireError ? `${e.message} [${e.code}]` : (e as Error).message;
+}
+
+/** The native AF_PACKET backend (engine/capture/afpacket.ts), loaded only when asked for. */
+async function openNative(opts: LiveSourceOptions): Promise<LiveSource> {
+  const path = '../capture/afpacket.js';
+  let mod: { openAfPacket(o: LiveSourceOptions): LiveSource };
+  try {
+    mod = await import(path) as typeof mod;
+  } catch (e) {
+    throw new KwireError('KWIRE_ERR_NATIVE_UNAVAILABLE', `the native capture backend is not part of this build (${(e as Error).message.split('\n')[0]})`);
+  }
+  return mod.openAfPacket(opts);
+}
+
+/** Open the asked backend; without --capture, native on Linux when it loads, else libpcap with a notice. */
+async function openSource(backend: string | undefined, opts: LiveSourceOptions, log: (l: string) => void): Promise<LiveSource> {
+  if (backend === 'libpcap') return new LibpcapSource(opts);
+  if (backend === 'native') return openNative(opts);
+  if (process.platform === 'linux') {
+    try {
+      return await openNative(opts);
+    } catch (e) {
+      if (!(e instanceof KwireError) || e.code !== 'KWIRE_ERR_NATIVE_UNAVAILABLE') throw e;
+      log(`native capture unavailable (${e.message}); using libpcap`);
+    }
+  }
+  return new LibpcapSource(opts);
+}
+
+export async function runLiveCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        iface: { type: 'string' },
+        capture: { type: 'string' },
+        bpf: { type: 'string', default: '' },
+        workers: { type: 'string', default: '1' },
+        out: { type: 'string', default: '-' },
+        'stats-interval': { type: 'string', default: '30' },
+        metrics: { type: 'string' },
+        'node-name': { type: 'string', default: process.env.KWIRE_NODE_NAME ?? '' },
+        quiet: { type: 'boolean', default: false },
+        ...ENGINE_FLAGS,
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(LIVE_HELP);
+    return EXIT_OK;
+  }
+  const ifaces = (v.iface ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (ifaces.length === 0) return usage('--iface is required (an interface, several separated by commas, or any)');
+  if (v.capture !== undefined && v.capture !== 'native' && v.capture !== 'libpcap') return usage(`--capture is native or libpcap, not "${v.capture}"`);
+  const workers = Number(v.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 255) return usage('--workers must be an integer 1..255');
+  const interval = Number(v['stats-interval']);
+  if (!Number.isFinite(interval) || interval < 0 || interval > 86400) return usage('--stats-interval must be 0..86400 seconds');
+  const settings = engineSettings(v);
+  if (typeof settings === 'string') return usage(settings);
+  const log = (line: string): void => { process.stderr.write(`kwire: ${line}\n`); };
+
+  let policy;
+  try {
+    policy = loadPolicyFlags(v, log);
+  } catch (e) {
+    log(`policy not loaded, not starting: ${describe(e)}`);
+    return EXIT_BAD_INPUT;
+  }
+  if (workers > 1) log(`--workers ${workers}: live capture runs on one thread in this version`);
+
+  let source: LiveSource;
+  try {
+    source = await openSource(v.capture, { ifaces, bpf: v.bpf, promiscuous: true }, log);
+  } catch (e) {
+    log(describe(e));
+    return EXIT_BAD_INPUT;
+  }
+  const run = new LiveRun({
+    source,
+    out: v.out,
+    inspector: { ...settings, format: 'eve', policy },
+    statsIntervalS: interval,
+    nodeName: v['node-name'],
+    loadPolicy: v.policy === undefined ? null : () => loadPolicyFlags(v, log),
+    log,
+  });
+  let metrics: LiveMetrics | null = null;
+  if (v.metrics !== undefined) {
+    const { LiveMetrics } = await import('../output/metrics.js'); // prom-client only when asked for
+    metrics = new LiveMetrics(() => run.snapshot());
+    try {
+      const a = await metrics.listen(v.metrics);
+      log(`metrics on http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}/metrics`);
+    } catch (e) {
+      log(describe(e));
+      await source.close();
+      return EXIT_BAD_INPUT;
+    }
+  }
+  const unhook = handleSignals(run);
+  if (!v.quiet) log(`capturing on ${ifaces.join(',')} with ${source.backend}${v.bpf === '' ? '' : ` (filter: ${v.bpf})`}`);
+  const result = await run.run();
+  unhook();
+  await metrics?.close();
+  const s = result.snapshot;
+  if (!v.quiet) {
+    const c = s.capture;
+    const kernel = c.kernelCounters === false ? 'kernel counters not available with libpcap via cap' : `kernel packets ${c.kernelPackets}, kernel drops ${c.kernelDrops}`;
+    process.stderr.write(summaryText({ counters: s.counters, events: s.events, linkTypes: new Float64Array(0), alerts: s.alerts, elapsedMs: s.uptimeS * 1000, lastTsSec: 0 }));
+    log(`capture (${s.backend}): ${kernel}, interface drops ${c.ifaceDrops}, batch drops ${c.batchDrops}`);
+  }
+  let code = EXIT_OK;
+  for (const err of [result.inputError, result.outputError]) {
+    if (err === null) continue;
+    log(describe(err));
+    code = EXIT_BAD_INPUT;
+  }
+  return code;
+}

@@ -1,0 +1,170 @@
+// libpcap backend via cap, on the loopback interface with a BPF filter on a port of our own (other
+// processes' loopback traffic is filtered out): frames byte for byte, receive timestamps, the pool
+// and its counted drops, and the errors a person sees. Needs root (CAP_NET_RAW), as CI runs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSocket } from 'node:dgram';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { LibpcapSource, libpcapUnavailable } from '../../../engine/capture/libpcap.js';
+import { KwireError } from '../../../engine/errors.js';
+import { META_STRIDE, M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, M_TS_NSEC, M_TS_SEC, type FrameBatch } from '../../../engine/capture/batch.js';
+import { ROOT } from '../../helpers/paths.js';
+
+const root = process.getuid?.() === 0;
+const usable = root && libpcapUnavailable() === '';
+if (!usable) console.log(`libpcap tests skipped: ${root ? libpcapUnavailable() : 'not root (CI runs them as root)'}`);
+const PORT = 40000 + (process.pid % 20000);
+
+/** Send `n` UDP datagrams to 127.0.0.1:port whose payload is "kwire-<i>" padded to 20 + i bytes. */
+async function sendUdp(port: number, n: number): Promise<Buffer[]> {
+  const sock = createSocket('udp4');
+  const sent: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = Buffer.alloc(20 + i, 0x2e);
+    p.write(`kwire-${i}`);
+    sent.push(p);
+    await new Promise<void>((resolve, reject) => sock.send(p, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+  }
+  sock.close();
+  return sent;
+}
+
+/** Pull batches until `want` frames came or `ms` passed; frames are copied out and batches recycled. */
+async function collect(src: LibpcapSource, want: number, ms = 5000): Promise<{ frame: Buffer; meta: number[] }[]> {
+  const out: { frame: Buffer; meta: number[] }[] = [];
+  const until = Date.now() + ms;
+  while (out.length < want && Date.now() < until) {
+    const b = (await src.next(50)) as FrameBatch;
+    for (let i = 0; i < b.count; i++) {
+      const m = Array.from(b.meta.subarray(i * META_STRIDE, (i + 1) * META_STRIDE));
+      out.push({ frame: Buffer.from(b.data.subarray(m[M_OFFSET], m[M_OFFSET] + m[M_CAPLEN])), meta: m });
+    }
+    src.recycle(b);
+  }
+  return out;
+}
+
+test('frames on lo: every datagram once, byte for byte, with receive timestamps', async () => {
+  if (!usable) return;
+  const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT}`, promiscuous: true });
+  try {
+    assert.equal(src.interfaces, [{ name: 'lo', linkType: 1, snapLen: 65535 }]);
+    const t0 = Date.now();
+    const sent = await sendUdp(PORT, 50);
+    const got = await collect(src, 50);
+    const t1 = Date.now();
+    assert.is(got.length, 50);
+    let lastNs = 0;
+    got.forEach(({ frame, meta }, i) => {
+      assert.is(meta[M_CAPLEN], 14 + 20 + 8 + sent[i].length);
+      assert.is(meta[M_ORIGLEN], meta[M_CAPLEN]);
+      assert.is(meta[M_LINKTYPE], 1);
+      assert.is(meta[M_IFACE], 0);
+      assert.is(frame.readUInt16BE(12), 0x0800);
+      assert.is(frame.readUInt16BE(14 + 20 + 2), PORT);
+      assert.ok(frame.subarray(42).equals(sent[i]), `payload of datagram ${i}`);
+      const ns = meta[M_TS_SEC] * 1e9 + meta[M_TS_NSEC];
+      assert.ok(meta[M_TS_NSEC] < 1e9);
+      assert.ok(ns >= (t0 - 5) * 1e6 && ns <= (t1 + 5) * 1e6, 'timestamp within the test');
+      assert.ok(ns >= lastNs, 'timestamps do not go back');
+      lastNs = ns;
+    });
+    const s = src.stats();
+    assert.is(s.packets, 50);
+    assert.is(s.bytes, got.reduce((a, g) => a + g.frame.length, 0));
+    assert.is(s.batchDrops, 0);
+    assert.is(s.kernelCounters, false);
+  } finally {
+    await src.close();
+  }
+  assert.is(await src.next(10), null, 'closed source ends');
+});
+
+test('no free batch: frames are counted as batch drops, the kept batches come out in order', async () => {
+  if (!usable) return;
+  const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT + 1}`, promiscuous: true, batchFrames: 4, poolSize: 2, batchBytes: 65536 });
+  try {
+    await sendUdp(PORT + 1, 20);
+    await new Promise((r) => setTimeout(r, 300)); // cap reads them while nobody takes a batch
+    const s = src.stats();
+    assert.is(s.packets, 8, 'two batches of four filled');
+    assert.is(s.batchDrops, 12);
+    assert.is(s.kernelPackets, 20, 'libpcap delivered all');
+    const got = await collect(src, 8, 1000);
+    assert.equal(got.map((g) => g.frame.subarray(42, 50).toString()), ['kwire-0.', 'kwire-1.', 'kwire-2.', 'kwire-3.', 'kwire-4.', 'kwire-5.', 'kwire-6.', 'kwire-7.']);
+  } finally {
+    await src.close();
+  }
+});
+
+test('any: Linux cooked headers (SLL), frames still decode to our datagrams', async () => {
+  if (!usable) return;
+  const src = new LibpcapSource({ ifaces: ['any'], bpf: `udp dst port ${PORT + 2}`, promiscuous: true });
+  try {
+    assert.is(src.interfaces[0].linkType, 113);
+    await sendUdp(PORT + 2, 5);
+    const got = await collect(src, 5, 3000);
+    assert.ok(got.length >= 5, `${got.length} frames`);
+    for (const { frame, meta } of got) {
+      assert.is(meta[M_LINKTYPE], 113);
+      assert.is(frame.readUInt16BE(14), 0x0800, 'SLL protocol field');
+      assert.is(frame.readUInt16BE(16 + 20 + 2), PORT + 2);
+    }
+  } finally {
+    await src.close();
+  }
+});
+
+test('no waiting traffic: next() resolves an empty batch after waitMs', async () => {
+  if (!usable) return;
+  const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT + 3}`, promiscuous: true });
+  try {
+    const t = Date.now();
+    const b = await src.next(80);
+    assert.is(b?.count, 0);
+    assert.ok(Date.now() - t >= 70);
+  } finally {
+    await src.close();
+  }
+});
+
+function openError(opts: { ifaces: string[]; bpf: string }): KwireError {
+  try {
+    const s = new LibpcapSource({ ...opts, promiscuous: true });
+    void s.close();
+  } catch (e) {
+    assert.instance(e, KwireError);
+    return e as KwireError;
+  }
+  return assert.unreachable('open did not fail') as never;
+}
+
+test('errors: unknown interface lists the available ones; a bad filter names the expression', () => {
+  if (!usable) return;
+  const e1 = openError({ ifaces: ['kwnope0'], bpf: '' });
+  assert.is(e1.code, 'KWIRE_ERR_CAPTURE_IFACE');
+  assert.match(e1.message, /"kwnope0"/);
+  assert.match(e1.message, /available: .*\blo\b/);
+  const e2 = openError({ ifaces: ['lo'], bpf: 'tcp port kwire-no-such-service' });
+  assert.is(e2.code, 'KWIRE_ERR_CAPTURE_BPF');
+  assert.match(e2.message, /tcp port kwire-no-such-service/);
+  assert.match(e2.message, /unknown port/);
+  const e3 = openError({ ifaces: ['lo'], bpf: 'tcp and and' });
+  assert.is(e3.code, 'KWIRE_ERR_CAPTURE_BPF');
+  assert.match(e3.message, /syntax error/);
+});
+
+test('errors: without CAP_NET_RAW the message names the capability and the fix', () => {
+  if (!usable) return;
+  const script = `import { LibpcapSource } from ${JSON.stringify(join(ROOT, 'engine/capture/libpcap.ts'))};
+    try { new LibpcapSource({ ifaces: ['lo'], bpf: '', promiscuous: true }); console.log('opened'); }
+    catch (e) { console.log(e.code + ' ' + e.message); }`;
+  const r = spawnSync('setpriv', ['--bounding-set', '-net_raw,-net_admin', '--inh-caps', '-all', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: ROOT });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^KWIRE_ERR_CAPTURE_PERM /);
+  assert.match(r.stdout, /needs CAP_NET_RAW/);
+  assert.match(r.stdout, /NET_RAW, NET_ADMIN/);
+});
+
+test.run();
