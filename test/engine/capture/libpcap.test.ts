@@ -116,6 +116,23 @@ test('any: Linux cooked headers (SLL), frames still decode to our datagrams', as
   }
 });
 
+test('two interfaces (lo and any): one table entry each, frames tagged with their interface', async () => {
+  if (!usable) return;
+  const src = new LibpcapSource({ ifaces: ['lo', 'any'], bpf: `udp dst port ${PORT + 4}`, promiscuous: true });
+  try {
+    assert.equal(src.interfaces.map((i) => [i.name, i.linkType]), [['lo', 1], ['any', 113]]);
+    await sendUdp(PORT + 4, 3);
+    const got = await collect(src, 6, 3000);
+    const onLo = got.filter((g) => g.meta[M_IFACE] === 0);
+    assert.is(onLo.length, 3);
+    for (const g of onLo) assert.is(g.meta[M_LINKTYPE], 1);
+    for (const g of got.filter((x) => x.meta[M_IFACE] === 1)) assert.is(g.meta[M_LINKTYPE], 113);
+    assert.ok(got.some((g) => g.meta[M_IFACE] === 1), 'any saw them too');
+  } finally {
+    await src.close();
+  }
+});
+
 test('no waiting traffic: next() resolves an empty batch after waitMs', async () => {
   if (!usable) return;
   const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT + 3}`, promiscuous: true });
