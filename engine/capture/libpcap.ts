@@ -26,6 +26,8 @@ export interface LibpcapOptions extends LiveSourceOptions {
   batchFrames?: number;
   /** Batches in the pool (default 8): one filling, the rest with the consumer or free. */
   poolSize?: number;
+  /** Batch buffers on SharedArrayBuffers, for worker threads that read them in place. */
+  shared?: boolean;
 }
 
 const LINK_TYPES: Record<string, number> = { NULL: 0, ETHERNET: 1, RAW: 101, IEEE802_11_RADIO: 127, LINKTYPE_LINUX_SLL: 113 };
@@ -73,8 +75,13 @@ function ifaceRxDropped(name: string): number {
   }
 }
 
-function newBatch(bytes: number, frames: number): FrameBatch {
-  return { data: new Uint8Array(bytes), meta: new Uint32Array(frames * META_STRIDE), count: 0, firstFrame: 1, sourceOffset: 0 };
+function newBatch(bytes: number, frames: number, shared: boolean): FrameBatch {
+  const metaBytes = frames * META_STRIDE * 4;
+  return {
+    data: new Uint8Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)),
+    meta: new Uint32Array(shared ? new SharedArrayBuffer(metaBytes) : new ArrayBuffer(metaBytes)),
+    count: 0, firstFrame: 1, sourceOffset: 0,
+  };
 }
 
 const EMPTY: FrameBatch = { data: new Uint8Array(0), meta: new Uint32Array(0), count: 0, firstFrame: 1, sourceOffset: 0 };
@@ -117,7 +124,7 @@ export class LibpcapSource implements LiveSource {
     this.frames = opts.batchFrames ?? 16384;
     const snap = Math.min(opts.snapLen ?? 65535, 65535);
     if (batchBytes < snap) throw new KwireError('KWIRE_ERR_CAPTURE_OPTION', `batch of ${batchBytes} bytes cannot hold a ${snap}-byte frame`);
-    for (let i = 0; i < (opts.poolSize ?? 8); i++) this.free.push(newBatch(batchBytes, this.frames));
+    for (let i = 0; i < (opts.poolSize ?? 8); i++) this.free.push(newBatch(batchBytes, this.frames, opts.shared === true));
     this.filling = this.free.pop()!;
     const devices = libpcapDevices();
     try {

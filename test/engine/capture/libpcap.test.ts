@@ -133,10 +133,16 @@ test('two interfaces (lo and any): one table entry each, frames tagged with thei
   }
 });
 
-test('no waiting traffic: next() resolves an empty batch after waitMs', async () => {
+test('shared batches; no waiting traffic: next() resolves an empty batch after waitMs', async () => {
   if (!usable) return;
-  const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT + 3}`, promiscuous: true });
+  const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT + 3}`, promiscuous: true, shared: true });
   try {
+    await sendUdp(PORT + 3, 1);
+    const one = (await src.next(1000))!;
+    assert.is(one.count, 1);
+    assert.instance(one.data.buffer, SharedArrayBuffer, 'shared: batches for worker threads');
+    assert.instance(one.meta.buffer, SharedArrayBuffer);
+    src.recycle(one);
     const t = Date.now();
     const b = await src.next(80);
     assert.is(b?.count, 0);
