@@ -230,11 +230,16 @@ export class LiveRun {
 }
 
 /**
- * SIGINT/SIGTERM stop the run (flows and sinks flushed, exit 0); SIGHUP reloads the policy.
- * Returns a function that removes the handlers.
+ * SIGINT/SIGTERM stop the run (flows and sinks flushed, exit 0); a second one exits at once (1).
+ * SIGHUP reloads the policy. Returns a function that removes the handlers.
  */
 export function handleSignals(run: LiveRun): () => void {
-  const stop = (): void => run.stop();
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    run.stop();
+  };
   const hup = (): void => run.requestReload();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
