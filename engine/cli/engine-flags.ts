@@ -1,15 +1,11 @@
 // Flags shared by `kwire inspect` and `kwire live`: record types, decoder ports and limits, flow and
-// reassembly settings, the policy with its cluster-profile overrides and Suricata imports.
+// reassembly settings, the policy with its cluster-profile overrides and Suricata imports. They
+// become an EngineSpec (engine/pipeline/engine-spec.ts), the plain data every thread builds from.
 
-import { DecoderConfig } from '../../decoders/packet.js';
 import { parsePortList } from '../../rules/builtin/port-alert.js';
-import { loadPolicy } from '../../rules/parse/policy.js';
-import { loadSuricataRules } from '../../rules/parse/suricata.js';
-import { compilePolicy } from '../../rules/compile/compile-policy.js';
-import { PolicyMatcher } from '../../rules/match/policy-matcher.js';
-import { PROFILE_FLAGS, PROFILE_HELP, profileOverrides } from './profile-flags.js';
+import { PROFILE_FLAGS, PROFILE_HELP } from './profile-flags.js';
 import { FlowConfig } from '../flow/flow-config.js';
-import { ReassemblyConfig } from '../reassembly/reassembly-config.js';
+import type { EngineSpec, PolicySpec } from '../pipeline/engine-spec.js';
 
 export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
 
@@ -49,21 +45,10 @@ ${PROFILE_HELP.trimEnd()}
 
 const KNOWN_EVENTS = new Set(['alert', 'stats', 'flow', 'tls', 'quic', 'dns', 'http']);
 
-type Str<K extends string> = { [k in K]: string };
 /** The parsed values of ENGINE_FLAGS. */
-export type EngineFlagValues = Str<'events' | 'alert-ports' | 'vxlan-ports' | 'geneve-ports' | 'max-tunnel-depth' |
-  'max-flows' | 'stream-depth' | 'memcap' | 'flow-timeouts'> &
+export type EngineFlagValues = { [k in 'events' | 'alert-ports' | 'vxlan-ports' | 'geneve-ports' | 'max-tunnel-depth' |
+  'max-flows' | 'stream-depth' | 'memcap' | 'flow-timeouts']: string } &
   Partial<Record<keyof typeof PROFILE_FLAGS | 'policy', string | undefined>> & { suricata?: string[] };
-
-/** Everything the packet path needs from the shared flags (the policy is loaded separately). */
-export interface EngineSettings {
-  events: Set<string>;
-  /** Port bitmap of the built-in port rule, or null ('none', or a policy is given). */
-  alertPorts: Uint8Array | null;
-  decoder: DecoderConfig;
-  flow: FlowConfig;
-  reassembly: ReassemblyConfig;
-}
 
 function portArray(spec: string): number[] {
   const map = parsePortList(spec);
@@ -72,8 +57,11 @@ function portArray(spec: string): number[] {
   return out;
 }
 
-/** Validate the shared flags; a string is a usage error to print. */
-export function engineSettings(v: EngineFlagValues): EngineSettings | string {
+/**
+ * Validate the shared flags into an EngineSpec (the policy named, not compiled: buildPolicy()) and
+ * the record types asked for, `stats` included; a string is a usage error to print.
+ */
+export function engineSpec(v: EngineFlagValues, format: 'eve' | 'text'): { spec: EngineSpec; events: Set<string> } | string {
   const list = v.events.split(',').map((s) => s.trim()).filter(Boolean);
   const events = new Set(list.includes('all') ? [...KNOWN_EVENTS] : list);
   for (const e of events) if (!KNOWN_EVENTS.has(e)) return `unknown event type "${e}" in --events (known: ${[...KNOWN_EVENTS].join(', ')})`;
@@ -92,41 +80,31 @@ export function engineSettings(v: EngineFlagValues): EngineSettings | string {
   }
   const streamDepth = Number(v['stream-depth']);
   if (!Number.isInteger(streamDepth) || streamDepth < 0 || streamDepth > 1 << 24) return '--stream-depth must be an integer 0..16777216';
-  if (v.policy === undefined && (v.suricata ?? []).length > 0) return '--suricata needs --policy (its cluster profile resolves the rule variables)';
+  let alertPorts: Uint8Array | null;
+  let decoder: EngineSpec['decoder'];
   try {
-    const ports = v['alert-ports'] === 'none' ? null : parsePortList(v['alert-ports']);
-    return {
-      events,
-      alertPorts: v.policy !== undefined ? null : ports,
-      decoder: new DecoderConfig({
-        vxlanPorts: portArray(v['vxlan-ports']),
-        genevePorts: portArray(v['geneve-ports']),
-        maxTunnelDepth: depth,
-      }),
-      flow,
-      reassembly: new ReassemblyConfig({ streamDepth, memcap }),
-    };
+    alertPorts = v['alert-ports'] === 'none' ? null : parsePortList(v['alert-ports']);
+    decoder = { vxlanPorts: portArray(v['vxlan-ports']), genevePorts: portArray(v['geneve-ports']), maxTunnelDepth: depth };
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-/**
- * Load, import and compile the policy the flags name (null without --policy). Throws a KwireError
- * naming the file, line and column when it does not compile; `warn` gets one line per warning.
- * Called again on SIGHUP by `kwire live`, so it reads the files anew each time.
- */
-export function loadPolicyFlags(v: EngineFlagValues, warn: (line: string) => void): PolicyMatcher | null {
-  if (v.policy === undefined) return null;
-  const p = loadPolicy(v.policy, { profile: profileOverrides(v) });
-  for (const file of v.suricata ?? []) {
-    const imp = loadSuricataRules(file, p.cluster);
-    for (const w of imp.warnings) warn(`warning: ${w.message}`);
-    p.rules.push(...imp.rules);
+  let policy: PolicySpec | null = null;
+  if (v.policy !== undefined) {
+    const profileFlags: PolicySpec['profileFlags'] = {};
+    for (const k of Object.keys(PROFILE_FLAGS) as (keyof typeof PROFILE_FLAGS)[]) if (v[k] !== undefined) profileFlags[k] = v[k];
+    policy = { path: v.policy, profileFlags, suricata: v.suricata ?? [] };
+    alertPorts = null;
+  } else if ((v.suricata ?? []).length > 0) {
+    return '--suricata needs --policy (its cluster profile resolves the rule variables)';
   }
-  const policy = new PolicyMatcher(compilePolicy(p), p.cluster);
-  for (const r of policy.unsupported) {
-    warn(`warning: rule sid ${r.sid} (${r.name}) is not evaluated yet (stream/payload content, volume or DNS-tunnel conditions)`);
-  }
-  return policy;
+  const spec: EngineSpec = {
+    decoder,
+    flow: { maxFlows, tcp: flow.tcp, udp: flow.udp, other: flow.other, hashSeed: 0 },
+    reassembly: { streamDepth, memcap },
+    events: [...events].filter((e) => e !== 'stats'),
+    format,
+    alertPorts,
+    policy,
+  };
+  return { spec, events };
 }

@@ -2,17 +2,15 @@
 
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { parsePortList } from '../../rules/builtin/port-alert.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
-import { PROFILE_FLAGS, PROFILE_HELP } from './profile-flags.js';
-import { FlowConfig } from '../flow/flow-config.js';
 import { summaryText } from '../output/stats-record.js';
-import { buildPolicy, type EngineSpec, type PolicySpec } from '../pipeline/engine-spec.js';
+import { buildPolicy } from '../pipeline/engine-spec.js';
 import { FAULT_AT_START } from '../pipeline/fault.js';
+import { ENGINE_FLAGS, ENGINE_HELP, engineSpec } from './engine-flags.js';
 
-export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
+export { DEFAULT_ALERT_PORTS } from './engine-flags.js';
 
 export const INSPECT_HELP = `kwire inspect <capture|-> [options]
   Reads classic pcap or pcapng (detected by magic) from a file or stdin ('-'), decodes every frame
@@ -22,22 +20,7 @@ export const INSPECT_HELP = `kwire inspect <capture|-> [options]
 
   --out FILE|-          write EVE NDJSON to FILE ('-' = stdout). Without --out: readable alert
                         lines on a terminal, EVE NDJSON when stdout is a pipe or file
-  --events LIST         record types to emit: alert, flow, tls, quic, dns, http, stats, or
-                        'all' (default: alert)
-  --policy FILE         a YAML policy (rules/parse/README.md); its rules raise the alerts and the
-                        built-in port rule is off. A policy that does not compile stops kwire (exit 1)
-  --suricata FILE       Suricata rules to import into the policy (repeatable)
-${PROFILE_HELP.trimEnd()}
-  --alert-ports LIST    built-in port rule: alert on TCP SYN / UDP to these ports
-                        (default ${DEFAULT_ALERT_PORTS}; 'none' disables)
-  --vxlan-ports LIST    UDP ports decoded as VXLAN (default 4789,8472)
-  --geneve-ports LIST   UDP ports decoded as Geneve (default 6081)
-  --max-tunnel-depth N  nested tunnels decapsulated (default 4)
-  --max-flows N         flows tracked at once; the least recently seen is evicted (default 65536)
-  --stream-depth BYTES  bytes of each TCP direction reassembled for the app layer (default 32768)
-  --memcap BYTES        all reassembly buffers (TCP and IP fragments) together (default 67108864)
-  --flow-timeouts LIST  e.g. tcp.established=3600,udp.new=10 (protocols tcp, udp, other; states
-                        new, established, closed; seconds; defaults tcp 60/600/60, udp and other 30/300/30)
+${ENGINE_HELP.trimEnd()}
   --workers N           worker threads; packets are sharded by a symmetric hash of the innermost
                         address pair, each worker owns its flows (default: cores - 1, at least 1;
                         0 = everything on the main thread). Output is the same for any N
@@ -45,18 +28,9 @@ ${PROFILE_HELP.trimEnd()}
   Exit codes: 0 ok, 1 bad input or failed output, 2 usage.
 `;
 
-const KNOWN_EVENTS = new Set(['alert', 'stats', 'flow', 'tls', 'quic', 'dns', 'http']);
-
 function usage(msg: string): number {
   process.stderr.write(`kwire inspect: ${msg}\n${INSPECT_HELP}`);
   return EXIT_USAGE;
-}
-
-function portArray(spec: string): number[] {
-  const map = parsePortList(spec);
-  const out: number[] = [];
-  for (let p = 0; p < 65536; p++) if (map[p]) out.push(p);
-  return out;
 }
 
 /** cores − 1, at least 1: the main thread reads and shards, the workers inspect. */
@@ -83,20 +57,9 @@ export async function runInspectCommand(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string' },
-        events: { type: 'string', default: 'alert' },
-        'alert-ports': { type: 'string', default: DEFAULT_ALERT_PORTS },
-        'vxlan-ports': { type: 'string', default: '4789,8472' },
-        'geneve-ports': { type: 'string', default: '6081' },
-        'max-tunnel-depth': { type: 'string', default: '4' },
-        'max-flows': { type: 'string', default: '65536' },
-        'stream-depth': { type: 'string', default: '32768' },
-        memcap: { type: 'string', default: String(64 * 1024 * 1024) },
-        'flow-timeouts': { type: 'string', default: '' },
         quiet: { type: 'boolean', default: false },
         workers: { type: 'string', default: String(defaultWorkers()) },
-        policy: { type: 'string' },
-        ...PROFILE_FLAGS,
-        suricata: { type: 'string', multiple: true, default: [] },
+        ...ENGINE_FLAGS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -110,66 +73,25 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   }
   if (parsed.positionals.length !== 1) return usage('expected exactly one capture file (or - for stdin)');
   const input = parsed.positionals[0];
-  const list = v.events.split(',').map((s) => s.trim()).filter(Boolean);
-  const events = new Set(list.includes('all') ? [...KNOWN_EVENTS] : list);
-  for (const e of events) if (!KNOWN_EVENTS.has(e)) return usage(`unknown event type "${e}" in --events (known: alert, stats)`);
-  const depth = Number(v['max-tunnel-depth']);
-  if (!Number.isInteger(depth) || depth < 0 || depth > 16) return usage('--max-tunnel-depth must be an integer 0..16');
-  const maxFlows = Number(v['max-flows']);
-  if (!Number.isInteger(maxFlows) || maxFlows < 16 || maxFlows > 1 << 24) return usage('--max-flows must be an integer 16..16777216');
-  const memcap = Number(v.memcap);
-  if (!Number.isInteger(memcap) || memcap < 0) return usage('--memcap must be a whole number of bytes');
-  const flow = new FlowConfig({ maxFlows });
-  for (const part of v['flow-timeouts'].split(',').map((x) => x.trim()).filter(Boolean)) {
-    const m = /^(tcp|udp|other)\.(new|established|closed)=(\d+)$/.exec(part);
-    if (!m) return usage(`bad --flow-timeouts entry "${part}" (expected e.g. tcp.established=3600)`);
-    const proto = m[1] as 'tcp' | 'udp' | 'other';
-    flow[proto] = { ...flow[proto], [m[2]]: Number(m[3]) };
-  }
-  const streamDepth = Number(v['stream-depth']);
-  if (!Number.isInteger(streamDepth) || streamDepth < 0 || streamDepth > 1 << 24) return usage('--stream-depth must be an integer 0..16777216');
-
+  const out = v.out ?? '-';
+  const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
+  const parsedSpec = engineSpec(v, format);
+  if (typeof parsedSpec === 'string') return usage(parsedSpec);
+  const { spec, events } = parsedSpec;
   const workers = Number(v.workers);
   if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
 
-  let alertPorts: Uint8Array | null;
-  let decoder: EngineSpec['decoder'];
-  try {
-    alertPorts = v['alert-ports'] === 'none' ? null : parsePortList(v['alert-ports']);
-    decoder = { vxlanPorts: portArray(v['vxlan-ports']), genevePorts: portArray(v['geneve-ports']), maxTunnelDepth: depth };
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-
   let policy: PolicyMatcher | null = null;
-  let policySpec: PolicySpec | null = null;
-  if (v.policy !== undefined) {
+  if (spec.policy !== null) {
     try {
-      const profileFlags: PolicySpec['profileFlags'] = {};
-      for (const k of Object.keys(PROFILE_FLAGS) as (keyof typeof PROFILE_FLAGS)[]) if (v[k] !== undefined) profileFlags[k] = v[k];
-      policySpec = { path: v.policy, profileFlags, suricata: v.suricata ?? [] };
-      policy = buildPolicy(policySpec, (msg) => process.stderr.write(`kwire: warning: ${msg}\n`));
-      alertPorts = null;
+      policy = buildPolicy(spec.policy, (msg) => process.stderr.write(`kwire: warning: ${msg}\n`));
     } catch (e) {
       const msg = e instanceof KwireError ? `${e.message} [${e.code}]` : (e as Error).message;
       process.stderr.write(`kwire: policy not loaded, not starting: ${msg}\n`);
       return EXIT_BAD_INPUT;
     }
-  } else if ((v.suricata ?? []).length > 0) {
-    return usage('--suricata needs --policy (its cluster profile resolves the rule variables)');
   }
 
-  const out = v.out ?? '-';
-  const format = v.out === undefined && process.stdout.isTTY ? 'text' : 'eve';
-  const spec: EngineSpec = {
-    decoder,
-    flow: { maxFlows, tcp: flow.tcp, udp: flow.udp, other: flow.other, hashSeed: 0 },
-    reassembly: { streamDepth, memcap },
-    events: [...events].filter((e) => e !== 'stats'),
-    format,
-    alertPorts,
-    policy: policySpec,
-  };
   const result = await runInspect({
     input, out, stats: events.has('stats'), spec, workers, policy,
     progress: !v.quiet && format === 'eve', // alert lines on the terminal would mix with the bar

@@ -8,7 +8,9 @@ import { LibpcapSource } from '../capture/libpcap.js';
 import { LiveRun, handleSignals } from '../pipeline/live.js';
 import type { LiveMetrics } from '../output/metrics.js';
 import { summaryText } from '../output/stats-record.js';
-import { ENGINE_FLAGS, ENGINE_HELP, engineSettings, loadPolicyFlags } from './engine-flags.js';
+import { ENGINE_FLAGS, ENGINE_HELP, engineSpec } from './engine-flags.js';
+import { buildPolicy } from '../pipeline/engine-spec.js';
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
 export const LIVE_HELP = `kwire live --iface IFACE[,IFACE] [options]
   Captures on network interfaces ('any' = all) and inspects like kwire inspect (same decoders,
@@ -99,13 +101,16 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 255) return usage('--workers must be an integer 1..255');
   const interval = Number(v['stats-interval']);
   if (!Number.isFinite(interval) || interval < 0 || interval > 86400) return usage('--stats-interval must be 0..86400 seconds');
-  const settings = engineSettings(v);
-  if (typeof settings === 'string') return usage(settings);
+  const parsedSpec = engineSpec(v, 'eve');
+  if (typeof parsedSpec === 'string') return usage(parsedSpec);
+  const { spec, events } = parsedSpec;
   const log = (line: string): void => { process.stderr.write(`kwire: ${line}\n`); };
+  const policySpec = spec.policy;
+  const load = policySpec === null ? null : (): PolicyMatcher => buildPolicy(policySpec, (msg) => log(`warning: ${msg}`));
 
-  let policy;
+  let policy: PolicyMatcher | null = null;
   try {
-    policy = loadPolicyFlags(v, log);
+    policy = load?.() ?? null;
   } catch (e) {
     log(`policy not loaded, not starting: ${describe(e)}`);
     return EXIT_BAD_INPUT;
@@ -122,10 +127,12 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   const run = new LiveRun({
     source,
     out: v.out,
-    inspector: { ...settings, format: 'eve', policy },
+    spec,
+    policy,
+    stats: events.has('stats'),
     statsIntervalS: interval,
     nodeName: v['node-name'],
-    loadPolicy: v.policy === undefined ? null : () => loadPolicyFlags(v, log),
+    loadPolicy: load,
     log,
   });
   let metrics: LiveMetrics | null = null;

@@ -9,7 +9,8 @@ import { eveHostSuffix } from '../output/eve-common.js';
 import { LineSink } from '../output/sink.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
-import { Inspector, type InspectorOptions } from './inspector.js';
+import { Inspector } from './inspector.js';
+import { inspectorOptions, type EngineSpec } from './engine-spec.js';
 
 /** How long one `next()` waits for traffic before the loop runs its timers anyway. */
 const WAIT_MS = 100;
@@ -18,8 +19,11 @@ export interface LiveOptions {
   source: LiveSource;
   /** Where records go ('-' = stdout); always EVE NDJSON. */
   out: string;
-  /** The packet path's settings; `events` holds the record types (stats is this loop's). */
-  inspector: InspectorOptions;
+  /** The packet path's settings (format is always eve here) and the compiled policy, if any. */
+  spec: EngineSpec;
+  policy: PolicyMatcher | null;
+  /** Write a stats event at exit (and every `statsIntervalS`). */
+  stats: boolean;
   /** Seconds between EVE stats events; 0 = only one at exit (when `stats` is in the events). */
   statsIntervalS: number;
   /** Sensor name put as "host" in every record ('' = none). */
@@ -81,10 +85,10 @@ export class LiveRun {
     const sink = this.sink;
     const host = this.host;
     const emit = host === '' ? (line: string): void => sink.write(line) : (line: string): void => sink.write(line.slice(0, -1) + host);
-    this.insp = new Inspector({ ...opts.inspector, format: 'eve' }, emit);
+    this.insp = new Inspector(inspectorOptions({ ...opts.spec, format: 'eve' }, opts.policy), emit);
     this.insp.flows.autoSweep = false; // idle flows end on the wall clock, swept once a second below
     this.names = opts.source.interfaces.map((i) => i.name);
-    this.statsEvents = opts.inspector.events.has('stats') || opts.statsIntervalS > 0;
+    this.statsEvents = opts.stats || opts.statsIntervalS > 0;
   }
 
   /** Stop after the current batch: flows are flushed, records and the last stats written. */

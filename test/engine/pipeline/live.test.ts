@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LibpcapSource, libpcapUnavailable } from '../../../engine/capture/libpcap.js';
 import { LiveRun } from '../../../engine/pipeline/live.js';
-import { DecoderConfig } from '../../../decoders/packet.js';
 import { FlowConfig } from '../../../engine/flow/flow-config.js';
-import { ReassemblyConfig } from '../../../engine/reassembly/reassembly-config.js';
 import { loadPolicy } from '../../../rules/parse/policy.js';
 import { compilePolicy } from '../../../rules/compile/compile-policy.js';
 import { PolicyMatcher } from '../../../rules/match/policy-matcher.js';
@@ -22,6 +20,7 @@ const usable = process.getuid?.() === 0 && libpcapUnavailable() === '';
 if (!usable) console.log('live loop tests skipped: needs root and the cap module');
 const P1 = 30000 + (process.pid % 15000);
 const P2 = P1 + 1;
+const flowDefaults = new FlowConfig({});
 
 function policyYaml(port: number, sid: number): string {
   return ['version: 1', 'cluster:', '  pod_cidrs: [10.244.0.0/16]', '  service_cidrs: [10.96.0.0/12]', 'rules:',
@@ -64,10 +63,14 @@ test('reload swaps the rules between batches; a broken policy keeps them; stop f
   const source = new LibpcapSource({ ifaces: ['lo'], bpf: `tcp port ${P1} or tcp port ${P2}`, promiscuous: true });
   const run = new LiveRun({
     source, out: eve, statsIntervalS: 0, nodeName: 'node-7',
-    inspector: {
-      decoder: new DecoderConfig({}), flow: new FlowConfig({}), reassembly: new ReassemblyConfig(),
-      events: new Set(['alert', 'flow', 'stats']), format: 'eve', alertPorts: null, policy: compile(policyFile),
+    spec: {
+      decoder: { vxlanPorts: [4789], genevePorts: [6081], maxTunnelDepth: 4 },
+      flow: { maxFlows: 1024, tcp: flowDefaults.tcp, udp: flowDefaults.udp, other: flowDefaults.other, hashSeed: 0 },
+      reassembly: { streamDepth: 32768, memcap: 1 << 24 },
+      events: ['alert', 'flow'], format: 'eve', alertPorts: null, policy: null,
     },
+    policy: compile(policyFile),
+    stats: true,
     loadPolicy: () => compile(policyFile),
     log: (l) => log.push(l),
   });
