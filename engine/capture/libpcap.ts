@@ -7,6 +7,7 @@ import type { EventEmitter } from 'node:events';
 import { KwireError } from '../errors.js';
 import { META_STRIDE, M_CAPLEN, M_FLAGS, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, M_TS_NSEC, M_TS_SEC, type CaptureInterface, type FrameBatch } from './batch.js';
 import type { LiveSource, LiveSourceOptions, LiveSourceStats } from './live-source.js';
+import { ERR_CAPTURE_BPF, ERR_CAPTURE_IFACE, ERR_CAPTURE_IO, ERR_CAPTURE_OPTION, ERR_CAPTURE_PERM, NEEDS_CAP_NET_RAW } from './live-faults.js';
 
 /** What kwire uses of cap 0.2 (node_modules/cap/src/binding.cc). */
 interface CapHandle extends EventEmitter {
@@ -123,14 +124,14 @@ export class LibpcapSource implements LiveSource {
     const batchBytes = opts.batchBytes ?? 4 << 20;
     this.frames = opts.batchFrames ?? 16384;
     const snap = Math.min(opts.snapLen ?? 65535, 65535);
-    if (batchBytes < snap) throw new KwireError('KWIRE_ERR_CAPTURE_OPTION', `batch of ${batchBytes} bytes cannot hold a ${snap}-byte frame`);
+    if (batchBytes < snap) throw new KwireError(ERR_CAPTURE_OPTION, `batch of ${batchBytes} bytes cannot hold a ${snap}-byte frame`);
     for (let i = 0; i < (opts.poolSize ?? 8); i++) this.free.push(newBatch(batchBytes, this.frames, opts.shared === true));
     this.filling = this.free.pop()!;
     const devices = libpcapDevices();
     try {
       for (const name of opts.ifaces) {
         if (!devices.includes(name)) {
-          throw new KwireError('KWIRE_ERR_CAPTURE_IFACE', `no interface "${name}" to capture on (available: ${devices.join(', ')})`);
+          throw new KwireError(ERR_CAPTURE_IFACE, `no interface "${name}" to capture on (available: ${devices.join(', ')})`);
         }
         this.openOne(cap, name, opts.bpf, opts.bufferSize ?? 32 << 20, snap);
       }
@@ -164,11 +165,11 @@ export class LibpcapSource implements LiveSource {
   /** Name the cause of a failed open; a BPF fault is told apart by opening again without the filter. */
   private openError(cap: CapModule, name: string, bpf: string, bufferSize: number, msg: string): KwireError {
     if (/permission|not permitted|EPERM|EACCES/i.test(msg)) {
-      return new KwireError('KWIRE_ERR_CAPTURE_PERM', `capturing on ${name} needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode): ` +
-        `run as root, or grant them (setcap cap_net_raw,cap_net_admin+eip on node; in Kubernetes securityContext.capabilities.add: [NET_RAW, NET_ADMIN]) (libpcap: ${msg})`);
+      return new KwireError(ERR_CAPTURE_PERM, `capturing on ${name} ${NEEDS_CAP_NET_RAW}, and CAP_NET_ADMIN for promiscuous mode: ` +
+        `setcap cap_net_raw,cap_net_admin+eip on node, or in Kubernetes securityContext.capabilities.add: [NET_RAW, NET_ADMIN] (libpcap: ${msg})`);
     }
     if (/no such device/i.test(msg)) {
-      return new KwireError('KWIRE_ERR_CAPTURE_IFACE', `no interface "${name}" to capture on (available: ${libpcapDevices().join(', ')}) (libpcap: ${msg})`);
+      return new KwireError(ERR_CAPTURE_IFACE, `no interface "${name}" to capture on (available: ${libpcapDevices().join(', ')}) (libpcap: ${msg})`);
     }
     if (bpf !== '') {
       const probe = new cap.Cap();
@@ -180,9 +181,9 @@ export class LibpcapSource implements LiveSource {
       } catch {
         failedCaps.push(probe);
       }
-      if (filterAlone) return new KwireError('KWIRE_ERR_CAPTURE_BPF', `bad --bpf filter "${bpf}": ${msg}`);
+      if (filterAlone) return new KwireError(ERR_CAPTURE_BPF, `bad --bpf filter "${bpf}": ${msg}`);
     }
-    return new KwireError('KWIRE_ERR_CAPTURE_IO', `cannot capture on ${name}: ${msg}`);
+    return new KwireError(ERR_CAPTURE_IO, `cannot capture on ${name}: ${msg}`);
   }
 
   private onPacket(iface: number, linkType: number, nbytes: number, truncated: boolean): void {
@@ -254,7 +255,7 @@ export class LibpcapSource implements LiveSource {
 
   next(waitMs: number): Promise<FrameBatch | null> {
     if (this.closed) return Promise.resolve(null);
-    if (this.waiter !== null) throw new KwireError('KWIRE_ERR_CAPTURE_IO', 'LibpcapSource.next() called while a next() is pending');
+    if (this.waiter !== null) throw new KwireError(ERR_CAPTURE_IO, 'LibpcapSource.next() called while a next() is pending');
     const b = this.take();
     if (b !== null) return Promise.resolve(b);
     return new Promise((resolve) => {

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import type { LiveSource, LiveSourceOptions } from '../capture/live-source.js';
 import { LibpcapSource } from '../capture/libpcap.js';
+import { openAfPacket } from '../capture/afpacket.js';
+import { ERR_NATIVE_UNAVAILABLE } from '../capture/live-faults.js';
 import { LiveRun, handleSignals } from '../pipeline/live.js';
 import type { LiveMetrics } from '../output/metrics.js';
 import { summaryText } from '../output/stats-record.js';
@@ -40,27 +42,15 @@ function describe(e: unknown): string {
   return e instanceof KwireError ? `${e.message} [${e.code}]` : (e as Error).message;
 }
 
-/** The native AF_PACKET backend (engine/capture/afpacket.ts), loaded only when asked for. */
-async function openNative(opts: LiveSourceOptions): Promise<LiveSource> {
-  const path = '../capture/afpacket.js';
-  let mod: { openAfPacket(o: LiveSourceOptions): LiveSource };
-  try {
-    mod = await import(path) as typeof mod;
-  } catch (e) {
-    throw new KwireError('KWIRE_ERR_NATIVE_UNAVAILABLE', `the native capture backend is not part of this build (${(e as Error).message.split('\n')[0]})`);
-  }
-  return mod.openAfPacket(opts);
-}
-
 /** Open the asked backend; without --capture, native on Linux when it loads, else libpcap with a notice. */
-async function openSource(backend: string | undefined, opts: LiveSourceOptions, log: (l: string) => void): Promise<LiveSource> {
+function openSource(backend: string | undefined, opts: LiveSourceOptions, log: (l: string) => void): LiveSource {
   if (backend === 'libpcap') return new LibpcapSource(opts);
-  if (backend === 'native') return openNative(opts);
+  if (backend === 'native') return openAfPacket(opts);
   if (process.platform === 'linux') {
     try {
-      return await openNative(opts);
+      return openAfPacket(opts);
     } catch (e) {
-      if (!(e instanceof KwireError) || e.code !== 'KWIRE_ERR_NATIVE_UNAVAILABLE') throw e;
+      if (!(e instanceof KwireError) || e.code !== ERR_NATIVE_UNAVAILABLE) throw e;
       log(`native capture unavailable (${e.message}); using libpcap`);
     }
   }
@@ -119,7 +109,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
 
   let source: LiveSource;
   try {
-    source = await openSource(v.capture, { ifaces, bpf: v.bpf, promiscuous: true }, log);
+    source = openSource(v.capture, { ifaces, bpf: v.bpf, promiscuous: true }, log);
   } catch (e) {
     log(describe(e));
     return EXIT_BAD_INPUT;
