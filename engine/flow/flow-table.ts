@@ -1,13 +1,20 @@
-// Bidirectional flow table: fixed capacity, struct-of-arrays, chained buckets over the symmetric
-// key, an LRU list (least recently seen at the tail) for eviction and timeout sweeps.
+// Bidirectional flow table: fixed capacity, chained buckets over the symmetric key, an LRU list
+// (least recently seen at the tail) for eviction and timeout sweeps. Everything a packet touches
+// lives in one 128-byte record per slot (two adjacent cache lines), not in a dozen arrays.
 //
-//   buckets[hash & mask] ─▶ slot ─next─▶ slot ─next─▶ -1        lru: head (newest) ⇄ ... ⇄ tail (oldest)
+//   buckets[hash & mask] ─▶ slot ─chain─▶ slot ─chain─▶ -1      lru: head (newest) ⇄ ... ⇄ tail (oldest)
+//
+//   record of a slot (bytes)                     view
+//     0 hash   4 chain   8 lruPrev  12 lruNext   i32   lookup and LRU
+//    16..59  key, 11 words (flow-key.ts)          i32
+//    60 tcpFlags→server 61 tcpFlags→client 62 state 63 clientIsA 64 ipProto   u8
+//    72 lastUs 80 pkts→server 88 pkts→client 96 bytes→server 104 bytes→client 112 flowId 120 firstUs   f64
 
 import type { Packet } from '../../decoders/packet.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../decoders/tcp.js';
-import { flowHash, flowId } from './hash.js';
+import { flowId } from './hash.js';
 import { FlowConfig, type FlowTimeouts } from './flow-config.js';
-import { FlowKey, KEY_BYTES, KEY_WORDS } from './flow-key.js';
+import { FlowKey, KEY_BYTES, KEY_WORDS, keyWordsToBytes } from './flow-key.js';
 
 export const STATE_NEW = 0;
 export const STATE_ESTABLISHED = 1;
@@ -26,6 +33,50 @@ export const TO_CLIENT = 1;
 /** Called for every flow that ends, before its slot is reused. */
 export type FlowEndHandler = (slot: number, reason: number) => void;
 
+/** Record layout (see the diagram above): stride and offsets in 32-bit words, bytes and doubles. */
+const REC_BYTES = 128;
+const I_STRIDE = REC_BYTES / 4;
+const I_HASH = 0;
+const I_CHAIN = 1;
+const I_PREV = 2;
+const I_NEXT = 3;
+const I_KEY = 4;
+const B_FLAGS = 60; // + direction
+const B_STATE = 62;
+const B_CLIENT_IS_A = 63;
+const B_PROTO = 64;
+const F_STRIDE = REC_BYTES / 8;
+const F_LAST = 9;
+const F_PKTS = 10; // + direction
+const F_BYTES = 12; // + direction
+const F_FLOW_ID = 14;
+const F_FIRST = 15;
+
+/** Seeds the bucket hash apart from the flow hash. */
+const BUCKET_SEED = 0x2f6c6f77;
+
+/**
+ * Bucket hash of a key (flow-key.ts words; murmur3 steps), 30 bits so it stays a small integer. Not
+ * the flow hash: workers receive flows by the flow hash, so its low bits are alike on one worker.
+ */
+function bucketHash(w: Int32Array, seed: number): number {
+  // IPv4 keys: words 3..5 and 7..9 are always 0, so only five words vary
+  const v6 = w[0] >>> 24 === 6;
+  let h = seed;
+  for (let i = 0; i < KEY_WORDS; i++) {
+    if (!v6 && ((i > 2 && i < 6) || (i > 6 && i < 10))) continue;
+    let k = Math.imul(w[i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 2;
+}
+
 /** Upper bound on timeout checks per packet (amortised sweep). */
 const SWEEP_STEPS = 8;
 
@@ -34,33 +85,22 @@ export class FlowTable {
   readonly capacity: number;
   private readonly mask: number;
   private readonly buckets: Int32Array;
-  private readonly chain: Int32Array;
-  private readonly keys: Int32Array;
-  private readonly hashes: Uint32Array;
-  private readonly lruPrev: Int32Array;
-  private readonly lruNext: Int32Array;
+  /** The per-slot records, three views of one buffer. */
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly f64: Float64Array;
   private lruHead = -1;
   private lruTail = -1;
   private readonly free: Int32Array;
   private freeCount: number;
   private readonly key = new FlowKey();
+  private readonly keyOut = new Uint8Array(KEY_BYTES);
+  private readonly bucketSeed: number;
   private readonly minTimeoutUs: number;
 
-  // ── per flow, indexed by slot ──
-  readonly flowId: Float64Array;
-  /** First and last packet time, µs since the epoch. */
-  readonly firstUs: Float64Array;
-  readonly lastUs: Float64Array;
-  /** [slot*2 + TO_SERVER | TO_CLIENT] */
-  readonly pkts: Float64Array;
-  readonly bytes: Float64Array;
-  readonly tcpFlags: Uint8Array;
-  /** 1 when endpoint A of the key is the client (the side that sent the first packet / SYN). */
-  readonly clientIsA: Uint8Array;
-  readonly state: Uint8Array;
+  // ── cold per-flow state, indexed by slot ──
   /** TCP flow picked up without its SYN. */
   readonly midstream: Uint8Array;
-  readonly ipProto: Uint8Array;
   /** APP_PROTO_* of the flow (engine/flow/app-proto.ts), 0 = unknown. */
   readonly appProto: Uint8Array;
   readonly alerted: Uint8Array;
@@ -101,68 +141,93 @@ export class FlowTable {
     while (nb < c * 2) nb *= 2;
     this.mask = nb - 1;
     this.buckets = new Int32Array(nb).fill(-1);
-    this.chain = new Int32Array(c);
-    this.keys = new Int32Array(c * KEY_WORDS);
-    this.hashes = new Uint32Array(c);
-    this.lruPrev = new Int32Array(c);
-    this.lruNext = new Int32Array(c);
+    const records = new ArrayBuffer(c * REC_BYTES);
+    this.i32 = new Int32Array(records);
+    this.u8 = new Uint8Array(records);
+    this.f64 = new Float64Array(records);
     this.free = new Int32Array(c);
     for (let i = 0; i < c; i++) this.free[i] = c - 1 - i;
     this.freeCount = c;
-    this.flowId = new Float64Array(c);
-    this.firstUs = new Float64Array(c);
-    this.lastUs = new Float64Array(c);
-    this.pkts = new Float64Array(c * 2);
-    this.bytes = new Float64Array(c * 2);
-    this.tcpFlags = new Uint8Array(c * 2);
-    this.clientIsA = new Uint8Array(c);
-    this.state = new Uint8Array(c);
     this.midstream = new Uint8Array(c);
-    this.ipProto = new Uint8Array(c);
     this.appProto = new Uint8Array(c);
     this.alerted = new Uint8Array(c);
     this.ext = new Array<object | null>(c).fill(null);
     this.communityIds = new Array<string | null>(c).fill(null);
     this.ruleHits = new Array<number[] | null>(c).fill(null);
     this.minTimeoutUs = config.minTimeout() * 1e6;
+    this.bucketSeed = (config.hashSeed ^ BUCKET_SEED) | 0;
   }
+
+  // ── per-flow values, by slot ──
+  /** Positive 52-bit id of the flow (its flow hash, hash.ts). */
+  flowId(slot: number): number { return this.f64[slot * F_STRIDE + F_FLOW_ID]; }
+  /** First and last packet time, µs since the epoch. */
+  firstUs(slot: number): number { return this.f64[slot * F_STRIDE + F_FIRST]; }
+  lastUs(slot: number): number { return this.f64[slot * F_STRIDE + F_LAST]; }
+  /** Packets and wire bytes in direction `dir` (TO_SERVER | TO_CLIENT). */
+  pkts(slot: number, dir: number): number { return this.f64[slot * F_STRIDE + F_PKTS + dir]; }
+  bytes(slot: number, dir: number): number { return this.f64[slot * F_STRIDE + F_BYTES + dir]; }
+  /** TCP flags seen in direction `dir`, ORed. */
+  tcpFlags(slot: number, dir: number): number { return this.u8[slot * REC_BYTES + B_FLAGS + dir]; }
+  /** STATE_*. */
+  state(slot: number): number { return this.u8[slot * REC_BYTES + B_STATE]; }
+  /** True when endpoint A of the key is the client (the side that sent the first packet / SYN). */
+  clientIsA(slot: number): boolean { return this.u8[slot * REC_BYTES + B_CLIENT_IS_A] === 1; }
 
   /**
    * Find or create the flow of `pkt` (ipVersion ≠ 0), account the packet (`nowUs`, `wireLen`),
    * update TCP state, and return its slot; `direction` says which way the packet goes.
    */
   track(pkt: Packet, nowUs: number, wireLen: number): number {
-    if (this.autoSweep) this.sweep(nowUs);
+    const tail = this.lruTail;
+    if (this.autoSweep && tail >= 0 && nowUs - this.f64[tail * F_STRIDE + F_LAST] >= this.minTimeoutUs) this.sweep(nowUs);
     const key = this.key;
     key.set(pkt);
     const kw = key.words;
-    // The symmetric flow hash: the same function names flows (flow_id) and will shard packets to workers.
-    const h = flowHash(pkt, this.config.hashSeed);
+    const i32 = this.i32;
+    const h = bucketHash(kw, this.bucketSeed);
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
-      if (this.hashes[slot] === h && this.sameKey(slot, kw)) break;
-      slot = this.chain[slot];
+      const o = slot * I_STRIDE;
+      if (i32[o + I_HASH] === h && this.sameKey(o + I_KEY, kw)) break;
+      slot = i32[o + I_CHAIN];
     }
-    if (slot >= 0 && nowUs - this.lastUs[slot] >= this.minTimeoutUs && nowUs - this.lastUs[slot] >= this.limitUs(slot)) {
-      // idle past its timeout but not swept yet: the old flow ends and this packet starts a new one
-      this.end(slot, END_TIMEOUT);
-      slot = -1;
+    if (slot >= 0) {
+      const idle = nowUs - this.f64[slot * F_STRIDE + F_LAST];
+      if (idle >= this.minTimeoutUs && idle >= this.limitUs(slot)) {
+        // idle past its timeout but not swept yet: the old flow ends and this packet starts a new one
+        this.end(slot, END_TIMEOUT);
+        slot = -1;
+      }
     }
-    this.isNew = slot < 0;
-    if (slot < 0) slot = this.create(pkt, h, nowUs);
-    else this.touch(slot);
-    const stateBefore = this.state[slot];
-
-    const srcIsClient = key.srcIsA === (this.clientIsA[slot] === 1);
-    const dir = srcIsClient ? TO_SERVER : TO_CLIENT;
+    const isNew = slot < 0;
+    this.isNew = isNew;
+    if (isNew) slot = this.create(pkt, h, nowUs);
+    else if (slot !== this.lruHead) this.touch(slot);
+    const u8 = this.u8;
+    const b = slot * REC_BYTES;
+    const stateBefore = u8[b + B_STATE];
+    const dir = key.srcIsA === (u8[b + B_CLIENT_IS_A] === 1) ? TO_SERVER : TO_CLIENT;
     this.direction = dir;
-    const i = slot * 2 + dir;
-    this.pkts[i]++;
-    this.bytes[i] += wireLen;
-    this.lastUs[slot] = nowUs;
-    if (pkt.ipProto === 6 && pkt.l4Offset !== 0) this.tcpState(slot, dir, pkt.tcpFlags);
-    else if (this.state[slot] === STATE_NEW && this.pkts[slot * 2 + 1] > 0 && this.pkts[slot * 2] > 0) this.state[slot] = STATE_ESTABLISHED;
-    this.justEstablished = stateBefore === STATE_NEW && this.state[slot] === STATE_ESTABLISHED;
+    const f64 = this.f64;
+    const f = slot * F_STRIDE;
+    f64[f + F_PKTS + dir]++;
+    f64[f + F_BYTES + dir] += wireLen;
+    f64[f + F_LAST] = nowUs;
+    let state = stateBefore;
+    if (pkt.ipProto === 6 && pkt.l4Offset !== 0) {
+      const flags = pkt.tcpFlags;
+      u8[b + B_FLAGS + dir] |= flags;
+      const both = u8[b + B_FLAGS] & u8[b + B_FLAGS + 1];
+      if (flags & TCP_RST) state = STATE_CLOSED;
+      else {
+        // established once both sides spoke and the handshake (or midstream data) has an ACK back
+        if (state === STATE_NEW && (both & TCP_ACK)) state = STATE_ESTABLISHED;
+        if (both & TCP_FIN) state = STATE_CLOSED;
+      }
+    } else if (state === STATE_NEW && f64[f + F_PKTS] > 0 && f64[f + F_PKTS + 1] > 0) state = STATE_ESTABLISHED;
+    u8[b + B_STATE] = state;
+    this.justEstablished = stateBefore === STATE_NEW && state === STATE_ESTABLISHED;
     return slot;
   }
 
@@ -173,14 +238,14 @@ export class FlowTable {
 
   /** Timeouts of a flow's protocol. */
   private timeouts(slot: number): FlowTimeouts {
-    const p = this.ipProto[slot];
+    const p = this.u8[slot * REC_BYTES + B_PROTO];
     return p === 6 ? this.config.tcp : p === 17 ? this.config.udp : this.config.other;
   }
 
   /** Idle time after which a flow in its current state times out, µs. */
   private limitUs(slot: number): number {
     const t = this.timeouts(slot);
-    const st = this.state[slot];
+    const st = this.u8[slot * REC_BYTES + B_STATE];
     return (st === STATE_NEW ? t.new : st === STATE_ESTABLISHED ? t.established : t.closed) * 1e6;
   }
 
@@ -201,25 +266,13 @@ export class FlowTable {
     let slot = this.lruTail;
     let ended = 0;
     for (let n = 0; n < steps && slot >= 0; n++) {
-      const idle = nowUs - this.lastUs[slot];
+      const idle = nowUs - this.f64[slot * F_STRIDE + F_LAST];
       if (idle < this.minTimeoutUs) break; // everything newer is younger still
-      const prev = this.lruPrev[slot];
+      const prev = this.i32[slot * I_STRIDE + I_PREV];
       if (idle >= this.limitUs(slot)) { this.end(slot, END_TIMEOUT); ended++; }
       slot = prev;
     }
     return ended;
-  }
-
-  private tcpState(slot: number, dir: number, flags: number): void {
-    const f = slot * 2 + dir;
-    this.tcpFlags[f] |= flags;
-    const st = this.state[slot];
-    if (flags & TCP_RST) { this.state[slot] = STATE_CLOSED; return; }
-    if (st === STATE_NEW) {
-      // established once both sides spoke and the handshake (or midstream data) has an ACK back
-      if ((this.tcpFlags[slot * 2] & TCP_ACK) && (this.tcpFlags[slot * 2 + 1] & TCP_ACK)) this.state[slot] = STATE_ESTABLISHED;
-    }
-    if ((this.tcpFlags[slot * 2] & TCP_FIN) && (this.tcpFlags[slot * 2 + 1] & TCP_FIN)) this.state[slot] = STATE_CLOSED;
   }
 
   private create(pkt: Packet, h: number, nowUs: number): number {
@@ -228,33 +281,38 @@ export class FlowTable {
       this.end(this.lruTail, END_FORCED);
     }
     const slot = this.free[--this.freeCount];
-    this.keys.set(this.key.words, slot * KEY_WORDS);
-    this.hashes[slot] = h;
-    const b = h & this.mask;
-    this.chain[slot] = this.buckets[b];
-    this.buckets[b] = slot;
+    const i32 = this.i32;
+    const o = slot * I_STRIDE;
+    i32.set(this.key.words, o + I_KEY);
+    i32[o + I_HASH] = h;
+    const bk = h & this.mask;
+    i32[o + I_CHAIN] = this.buckets[bk];
+    this.buckets[bk] = slot;
     // Client: the packet's source, unless the first packet is a SYN-ACK (then its destination).
     let srcIsClient = true;
     if (pkt.ipProto === 6 && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK)) srcIsClient = false;
-    this.clientIsA[slot] = this.key.srcIsA === srcIsClient ? 1 : 0;
-    this.flowId[slot] = flowId(pkt, this.config.hashSeed);
-    this.firstUs[slot] = nowUs;
-    this.lastUs[slot] = nowUs;
-    this.pkts[slot * 2] = this.pkts[slot * 2 + 1] = 0;
-    this.bytes[slot * 2] = this.bytes[slot * 2 + 1] = 0;
-    this.tcpFlags[slot * 2] = this.tcpFlags[slot * 2 + 1] = 0;
-    this.state[slot] = STATE_NEW;
+    const u8 = this.u8;
+    const b = slot * REC_BYTES;
+    u8[b + B_CLIENT_IS_A] = this.key.srcIsA === srcIsClient ? 1 : 0;
+    u8[b + B_FLAGS] = u8[b + B_FLAGS + 1] = 0;
+    u8[b + B_STATE] = STATE_NEW;
+    u8[b + B_PROTO] = pkt.ipProto;
+    const f64 = this.f64;
+    const f = slot * F_STRIDE;
+    f64[f + F_FLOW_ID] = flowId(pkt, this.config.hashSeed);
+    f64[f + F_FIRST] = f64[f + F_LAST] = nowUs;
+    f64[f + F_PKTS] = f64[f + F_PKTS + 1] = 0;
+    f64[f + F_BYTES] = f64[f + F_BYTES + 1] = 0;
     this.midstream[slot] = pkt.ipProto === 6 && (pkt.tcpFlags & TCP_SYN) === 0 ? 1 : 0;
-    this.ipProto[slot] = pkt.ipProto;
     this.appProto[slot] = 0;
     this.alerted[slot] = 0;
     this.ext[slot] = null;
     this.communityIds[slot] = null;
     this.ruleHits[slot] = null;
     // newest at the head
-    this.lruPrev[slot] = -1;
-    this.lruNext[slot] = this.lruHead;
-    if (this.lruHead >= 0) this.lruPrev[this.lruHead] = slot;
+    i32[o + I_PREV] = -1;
+    i32[o + I_NEXT] = this.lruHead;
+    if (this.lruHead >= 0) i32[this.lruHead * I_STRIDE + I_PREV] = slot;
     this.lruHead = slot;
     if (this.lruTail < 0) this.lruTail = slot;
     this.created++;
@@ -262,15 +320,17 @@ export class FlowTable {
     return slot;
   }
 
+  /** Move a slot that is not the head to the head. */
   private touch(slot: number): void {
-    if (this.lruHead === slot) return;
-    const p = this.lruPrev[slot];
-    const n = this.lruNext[slot];
-    this.lruNext[p] = n; // p ≥ 0: slot is not the head
-    if (n >= 0) this.lruPrev[n] = p; else this.lruTail = p;
-    this.lruPrev[slot] = -1;
-    this.lruNext[slot] = this.lruHead;
-    this.lruPrev[this.lruHead] = slot;
+    const i32 = this.i32;
+    const o = slot * I_STRIDE;
+    const p = i32[o + I_PREV];
+    const n = i32[o + I_NEXT];
+    i32[p * I_STRIDE + I_NEXT] = n; // p ≥ 0: slot is not the head
+    if (n >= 0) i32[n * I_STRIDE + I_PREV] = p; else this.lruTail = p;
+    i32[o + I_PREV] = -1;
+    i32[o + I_NEXT] = this.lruHead;
+    i32[this.lruHead * I_STRIDE + I_PREV] = slot;
     this.lruHead = slot;
   }
 
@@ -280,32 +340,40 @@ export class FlowTable {
     else if (reason === END_SHUTDOWN) this.shutdown++;
     this.onEnd(slot, reason);
     this.ext[slot] = null;
+    const i32 = this.i32;
+    const o = slot * I_STRIDE;
     // unlink from LRU
-    const p = this.lruPrev[slot];
-    const n = this.lruNext[slot];
-    if (p >= 0) this.lruNext[p] = n; else this.lruHead = n;
-    if (n >= 0) this.lruPrev[n] = p; else this.lruTail = p;
+    const p = i32[o + I_PREV];
+    const n = i32[o + I_NEXT];
+    if (p >= 0) i32[p * I_STRIDE + I_NEXT] = n; else this.lruHead = n;
+    if (n >= 0) i32[n * I_STRIDE + I_PREV] = p; else this.lruTail = p;
     // unlink from bucket chain
-    const b = this.hashes[slot] & this.mask;
-    let s = this.buckets[b];
-    if (s === slot) this.buckets[b] = this.chain[slot];
+    const bk = i32[o + I_HASH] & this.mask;
+    let s = this.buckets[bk];
+    if (s === slot) this.buckets[bk] = i32[o + I_CHAIN];
     else {
-      while (this.chain[s] !== slot) s = this.chain[s];
-      this.chain[s] = this.chain[slot];
+      while (i32[s * I_STRIDE + I_CHAIN] !== slot) s = i32[s * I_STRIDE + I_CHAIN];
+      i32[s * I_STRIDE + I_CHAIN] = i32[o + I_CHAIN];
     }
     this.free[this.freeCount++] = slot;
     this.active--;
   }
 
-  private sameKey(slot: number, kw: Int32Array): boolean {
-    const k = this.keys;
-    const o = slot * KEY_WORDS;
-    for (let i = 0; i < KEY_WORDS; i++) if (k[o + i] !== kw[i]) return false;
-    return true;
+  /** Is the key at i32[k..k+11) the one in `kw`? */
+  private sameKey(k: number, kw: Int32Array): boolean {
+    const r = this.i32;
+    // ports and addresses first: they differ most often; IPv4 keys (same head word) leave w3..w5, w7..w9 zero
+    if (r[k + 10] !== kw[10] || r[k + 2] !== kw[2] || r[k + 6] !== kw[6] || r[k] !== kw[0] || r[k + 1] !== kw[1]) return false;
+    if (kw[0] >>> 24 !== 6) return true;
+    return r[k + 3] === kw[3] && r[k + 4] === kw[4] && r[k + 5] === kw[5] && r[k + 7] === kw[7] && r[k + 8] === kw[8] && r[k + 9] === kw[9];
   }
 
-  /** The key bytes of a slot (layout in flow-key.ts), for output. */
+  /**
+   * The key bytes of a slot (layout in flow-key.ts), for output: a scratch owned by the table,
+   * valid until the next keyBytes() call.
+   */
   keyBytes(slot: number): Uint8Array {
-    return new Uint8Array(this.keys.buffer, slot * KEY_BYTES, KEY_BYTES);
+    keyWordsToBytes(this.i32, slot * I_STRIDE + I_KEY, this.keyOut);
+    return this.keyOut;
   }
 }

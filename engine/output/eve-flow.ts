@@ -2,7 +2,7 @@
 // input), with packets and bytes each way, start/end, state, end reason, app_proto, TCP flags.
 
 import { communityId } from '../flow/community-id.js';
-import { END_REASONS, STATE_NAMES, type FlowTable } from '../flow/flow-table.js';
+import { END_REASONS, STATE_NAMES, TO_CLIENT, TO_SERVER, type FlowTable } from '../flow/flow-table.js';
 import { eveTimestamp, protoName } from './eve-common.js';
 import { formatIp } from './ip-format.js';
 
@@ -33,7 +33,7 @@ export function flowEndpoints(t: FlowTable, slot: number): { src: string; sport:
   const v = k[0];
   const pa = (k[40] << 8) | k[41];
   const pb = (k[42] << 8) | k[43];
-  const aIsClient = t.clientIsA[slot] === 1;
+  const aIsClient = t.clientIsA(slot);
   const a = formatIp(k, 8, v);
   const b = formatIp(k, 24, v);
   return {
@@ -52,7 +52,7 @@ export function eveFlowRecord(t: FlowTable, slot: number, reason: number, appPro
   const proto = k[1];
   const ports = proto === 6 || proto === 17;
   const vlan = (k[2] << 8) | k[3];
-  let s = `{"timestamp":"${usToTimestamp(t.lastUs[slot])}","flow_id":${t.flowId[slot]},"event_type":"flow",`;
+  let s = `{"timestamp":"${usToTimestamp(t.lastUs(slot))}","flow_id":${t.flowId(slot)},"event_type":"flow",`;
   if (vlan !== 0) s += `"vlan":[${vlan}],`;
   s += `"src_ip":"${e.src}",`;
   if (ports) s += `"src_port":${e.sport},`;
@@ -60,15 +60,14 @@ export function eveFlowRecord(t: FlowTable, slot: number, reason: number, appPro
   if (ports) s += `"dest_port":${e.dport},`;
   s += `"proto":"${protoName(proto)}","ip_v":${k[0]},"community_id":"${e.communityId}",`;
   if (appProto !== '') s += `"app_proto":"${appProto}",`;
-  const ts = slot * 2;
-  s += `"flow":{"pkts_toserver":${t.pkts[ts]},"pkts_toclient":${t.pkts[ts + 1]},` +
-    `"bytes_toserver":${t.bytes[ts]},"bytes_toclient":${t.bytes[ts + 1]},` +
-    `"start":"${usToTimestamp(t.firstUs[slot])}","end":"${usToTimestamp(t.lastUs[slot])}",` +
-    `"age":${Math.round((t.lastUs[slot] - t.firstUs[slot]) / 1e6)},"state":"${STATE_NAMES[t.state[slot]]}",` +
+  s += `"flow":{"pkts_toserver":${t.pkts(slot, TO_SERVER)},"pkts_toclient":${t.pkts(slot, TO_CLIENT)},` +
+    `"bytes_toserver":${t.bytes(slot, TO_SERVER)},"bytes_toclient":${t.bytes(slot, TO_CLIENT)},` +
+    `"start":"${usToTimestamp(t.firstUs(slot))}","end":"${usToTimestamp(t.lastUs(slot))}",` +
+    `"age":${Math.round((t.lastUs(slot) - t.firstUs(slot)) / 1e6)},"state":"${STATE_NAMES[t.state(slot)]}",` +
     `"reason":"${END_REASONS[reason]}","alerted":${t.alerted[slot] === 1}}`;
   if (proto === 6) {
-    const fc = t.tcpFlags[ts];
-    const fs = t.tcpFlags[ts + 1];
+    const fc = t.tcpFlags(slot, TO_SERVER);
+    const fs = t.tcpFlags(slot, TO_CLIENT);
     const f = fc | fs;
     s += `,"tcp":{"tcp_flags":"${hex2(f)}","tcp_flags_ts":"${hex2(fc)}","tcp_flags_tc":"${hex2(fs)}"`;
     if (f & 0x02) s += ',"syn":true';
@@ -77,7 +76,7 @@ export function eveFlowRecord(t: FlowTable, slot: number, reason: number, appPro
     if (f & 0x08) s += ',"psh":true';
     if (f & 0x10) s += ',"ack":true';
     if (t.midstream[slot] === 1) s += ',"midstream":true';
-    s += `,"state":"${STATE_NAMES[t.state[slot]]}"}`;
+    s += `,"state":"${STATE_NAMES[t.state(slot)]}"}`;
   }
   return s + extra + '}';
 }

@@ -137,7 +137,7 @@ export class Inspector {
     if (pkt.ipVersion === 0 || (status !== S_OK && status !== S_TRUNCATED)) return;
     const flows = this.flows;
     const slot = flows.track(pkt, nowUs, pkt.origLen);
-    o.flowId = flows.flowId[slot];
+    o.flowId = flows.flowId(slot);
     o.flows = flows;
     o.slot = slot;
     this.slot = slot;
@@ -148,7 +148,7 @@ export class Inspector {
       // content on the first bytes of each direction (wire bytes as the bound)
       if (policy.hasPayloadRules && (pkt.payloadLength > 0 || (pkt.ipProto === 6 && (pkt.tcpFlags & TCP_SYN) !== 0))) {
         policy.payload(pkt, this.firePayload!, slot * 2 + flows.direction, flows.isNew, this.payloadDepth,
-          flows.bytes[slot * 2 + flows.direction] <= this.payloadDepth);
+          flows.bytes(slot, flows.direction) <= this.payloadDepth);
       }
       if (policy.hasVolumeRules) policy.volume(pkt, nowUs, this.fire);
     }
@@ -234,7 +234,7 @@ export class Inspector {
   }
 
   private flowEnded(slot: number, reason: number): void {
-    this.endingFlowId = this.flows.flowId[slot];
+    this.endingFlowId = this.flows.flowId(slot);
     const extra = this.flowEvents ? this.app.flowExtra(this.flows, slot) : '';
     const app = this.app.flowEnded(this.flows, slot);
     if (this.flowEvents) this.emit(eveFlowRecord(this.flows, slot, reason, app, extra));

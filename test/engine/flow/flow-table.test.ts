@@ -50,16 +50,16 @@ test('TCP handshake, data and FIN: directions, states, one flow both ways', () =
   const pkt = new Packet();
   const s = track(t, pkt, tcp(1, 40000, 2, 443, 0x02), 0);
   assert.is(t.direction, TO_SERVER);
-  assert.is(t.state[s], STATE_NEW);
+  assert.is(t.state(s), STATE_NEW);
   assert.is(track(t, pkt, tcp(2, 443, 1, 40000, 0x12), 1), s);
   assert.is(t.direction, TO_CLIENT);
   track(t, pkt, tcp(1, 40000, 2, 443, 0x10), 2);
-  assert.is(t.state[s], STATE_ESTABLISHED);
+  assert.is(t.state(s), STATE_ESTABLISHED);
   track(t, pkt, tcp(1, 40000, 2, 443, 0x11), 3);
   track(t, pkt, tcp(2, 443, 1, 40000, 0x11), 4);
-  assert.is(t.state[s], STATE_CLOSED);
-  assert.is(t.pkts[s * 2 + TO_SERVER], 3);
-  assert.is(t.pkts[s * 2 + TO_CLIENT], 2);
+  assert.is(t.state(s), STATE_CLOSED);
+  assert.is(t.pkts(s, TO_SERVER), 3);
+  assert.is(t.pkts(s, TO_CLIENT), 2);
   assert.is(t.active, 1);
   t.flushAll();
   assert.is(t.shutdown, 1);
@@ -93,11 +93,11 @@ test('timeouts per state: a closed flow goes after 60 s, an established one stay
 
 test('without autoSweep: a flow idle past its timeout ends at its next packet, expire(now) ends the rest', () => {
   const ended: number[] = [];
-  const t = new FlowTable(new FlowConfig(), (s) => ended.push(t.flowId[s]));
+  const t = new FlowTable(new FlowConfig(), (s) => ended.push(t.flowId(s)));
   t.autoSweep = false;
   const pkt = new Packet();
   const a = track(t, pkt, tcp(1, 1, 2, 80, 0x02), 0);
-  const idA = t.flowId[a];
+  const idA = t.flowId(a);
   track(t, pkt, tcp(3, 1, 4, 80, 0x02), 0);
   track(t, pkt, tcp(5, 1, 6, 80, 0x02), 100e6); // 100 s later: nothing swept on the way
   assert.equal(ended, []);
