@@ -67,6 +67,9 @@ export class HttpRequest {
   hostCount = 0;
   userAgentOffset = -1;
   userAgentLength = 0;
+  /** The field lines (`Name: value` CRLF ...) without the request line and the final empty line: [headersOffset, headersEnd). */
+  headersOffset = -1;
+  headersEnd = -1;
   /** Content-Length value, -1 when absent. */
   contentLength = -1;
   /** Transfer-Encoding present and its last coding is `chunked`. */
@@ -93,6 +96,8 @@ export class HttpRequest {
     this.hostCount = 0;
     this.userAgentOffset = -1;
     this.userAgentLength = 0;
+    this.headersOffset = -1;
+    this.headersEnd = -1;
     this.contentLength = -1;
     this.chunked = false;
     this.headerCount = 0;
@@ -203,6 +208,7 @@ export function parseHttpRequest(bytes: Uint8Array, offset: number, length: numb
     return invalid(req, EV_HTTP_INVALID_REQUEST_LINE);
   }
   p++;
+  req.headersOffset = p;
 
   // Field lines until the empty line.
   let inField = false;
@@ -210,6 +216,7 @@ export function parseHttpRequest(bytes: Uint8Array, offset: number, length: numb
     if (p === end) return more(req, tooLong);
     let c = b[p];
     if (c === LF || c === CR) {
+      req.headersEnd = p;
       if (c === CR) {
         if (++p === end) return more(req, tooLong);
         if (b[p] !== LF) return invalid(req, EV_HTTP_INVALID_HEADER);

@@ -277,7 +277,11 @@ export class AppLayer implements StreamConsumer {
     if (this.onApp !== null) {
       const text = (o: number, n: number): string | undefined => (o < 0 ? undefined : LATIN1.decode(bytes.subarray(o, o + n)));
       this.setCurrent('http', obj, bytes, false, 0);
-      this.onApp('http', { host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength) });
+      this.onApp('http', {
+        host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength),
+        method: text(req.methodOffset, req.methodLength), userAgent: text(req.userAgentOffset, req.userAgentLength),
+        header: text(req.headersOffset, req.headersEnd - req.headersOffset),
+      });
     }
     const app = flows.ext[this.slot] as FlowApp;
     if (req.method === HTTP_CONNECT) {

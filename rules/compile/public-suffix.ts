@@ -28,18 +28,25 @@ const NODE = 8;
 
 /**
  * The trie is one hash map from a node's path in reversed-label order (`uk`, `uk.co`, `jp.kobe`)
- * to its flags: a child is found by extending the parent's key by one label. About 1 MB for the
- * whole list (a Map per node would be several).
+ * to its flags: a child is found by extending the parent's key by one label (about 1 MB for the
+ * whole list; a Map per node would be several), filled one TLD at a time as names are looked up.
  */
 export class PublicSuffixList {
   private readonly nodes = new Map<string, number>();
-  /** Rules loaded (ICANN + PRIVATE). */
+  /** Rules not compiled yet, by top-level label: where each rule line starts in `text`. */
+  private readonly pending = new Map<string, number[]>();
+  private readonly text: string;
+  /** Rules in the list (ICANN + PRIVATE). */
   readonly rules: number = 0;
 
-  /** Parse list text (one rule a line, `//` comments; Unicode rules are stored in punycode). */
+  /**
+   * Index list text (one rule a line, `//` comments) by top-level label; a TLD's rules are compiled
+   * into the trie the first time a name under it is looked up, so a process keeps only the TLDs it
+   * sees (a capture touches a handful of the ~1,500). Unicode rules are stored in punycode.
+   */
   constructor(text: string) {
+    this.text = text;
     let n = 0;
-    // Line by line without splitting the whole text: few short-lived strings, a small peak heap.
     for (let at = 0; at < text.length; ) {
       let end = text.indexOf('\n', at);
       if (end < 0) end = text.length;
@@ -49,11 +56,28 @@ export class PublicSuffixList {
       if (a === end || (text.charCodeAt(a) === 0x2f && text.charCodeAt(a + 1) === 0x2f)) continue;
       let b = a;
       while (b < end && text.charCodeAt(b) > 0x20) b++;
-      const exception = text.charCodeAt(a) === 0x21;
-      const rule = text.slice(exception ? a + 1 : a, b);
-      if (this.add(rule, exception)) n++;
+      const dot = text.lastIndexOf('.', b - 1);
+      const tld = toAscii(text.slice(dot >= a ? dot + 1 : text.charCodeAt(a) === 0x21 ? a + 1 : a, b));
+      const list = this.pending.get(tld);
+      if (list === undefined) this.pending.set(tld, [a]);
+      else list.push(a);
+      n++;
     }
     this.rules = n;
+  }
+
+  /** Compile the rules under top-level label `tld` (once). */
+  private compileTld(tld: string): void {
+    const starts = this.pending.get(tld);
+    if (starts === undefined) return;
+    this.pending.delete(tld);
+    const t = this.text;
+    for (const a of starts) {
+      let b = a;
+      while (b < t.length && t.charCodeAt(b) > 0x20) b++;
+      const exception = t.charCodeAt(a) === 0x21;
+      this.add(t.slice(exception ? a + 1 : a, b), exception);
+    }
   }
 
   /** Insert one rule (without its `!`); false when a label does not convert (the rule never matches). */
@@ -80,6 +104,8 @@ export class PublicSuffixList {
   /** Number of labels of the public suffix of `labels` (lower-case ASCII, root last). */
   suffixLabels(labels: readonly string[]): number {
     let len = 1; // the implicit "*" rule: an unlisted TLD is a public suffix
+    if (labels.length === 0) return 0;
+    if (this.pending.size > 0) this.compileTld(labels[labels.length - 1]);
     let parent = 0;
     let key = '';
     for (let d = 0; d < labels.length; d++) {
@@ -125,7 +151,7 @@ function toAscii(s: string): string {
 
 let shared: PublicSuffixList | null = null;
 
-/** The vendored list, compiled once per process (about 10k rules). */
+/** The vendored list, indexed once per process (about 10k rules; each TLD compiled on first use). */
 export function publicSuffixList(): PublicSuffixList {
   shared ??= new PublicSuffixList(readFileSync(PSL_PATH, 'utf8'));
   return shared;

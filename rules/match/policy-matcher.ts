@@ -35,13 +35,21 @@ export interface AppFields {
   uri?: string;
   ja3?: string;
   ja4?: string;
+  /** HTTP request method, User-Agent value, and the field lines (`Name: value` CRLF ..., no request line). */
+  method?: string;
+  userAgent?: string;
+  header?: string;
 }
 
 const FIELD_OF: Record<string, keyof AppFields> = {
   'tls.sni': 'sni', 'quic.sni': 'sni', 'dns.query': 'query', 'http.host': 'host', 'http.uri': 'uri', ja3: 'ja3', ja4: 'ja4',
+  'http.method': 'method', 'http.user_agent': 'userAgent', 'http.header': 'header',
 };
-const APP_OF_FIELD: Record<string, AppKind> = { 'tls.sni': 'tls', 'quic.sni': 'quic', 'dns.query': 'dns', 'http.host': 'http', 'http.uri': 'http' };
-const APP_BUFFERS = new Set(['tls.sni', 'quic.sni', 'dns.query', 'http.host', 'http.uri']);
+const APP_OF_FIELD: Record<string, AppKind> = {
+  'tls.sni': 'tls', 'quic.sni': 'quic', 'dns.query': 'dns', 'http.host': 'http', 'http.uri': 'http',
+  'http.method': 'http', 'http.user_agent': 'http', 'http.header': 'http',
+};
+const APP_BUFFERS = new Set(Object.keys(APP_OF_FIELD));
 
 interface CompiledRule {
   rule: PolicyRule;

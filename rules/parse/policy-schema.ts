@@ -36,7 +36,7 @@ export type StringField = (typeof STRING_FIELDS)[number];
 export const DOMAIN_FIELDS: readonly StringField[] = ['tls.sni', 'quic.sni', 'dns.query', 'http.host'];
 
 /** Buffers `content` patterns run on. `stream`: reassembled payload; `payload`: the packet's payload. */
-export const BUFFERS = ['stream', 'payload', 'tls.sni', 'quic.sni', 'dns.query', 'http.host', 'http.uri', 'http.method', 'http.user_agent'] as const;
+export const BUFFERS = ['stream', 'payload', 'tls.sni', 'quic.sni', 'dns.query', 'http.host', 'http.uri', 'http.method', 'http.user_agent', 'http.header'] as const;
 export type Buffer = (typeof BUFFERS)[number];
 
 export const TRACK_BY = ['src', 'dst', 'flow', 'rule'] as const;

@@ -78,6 +78,7 @@ const STICKY: Record<string, Buffer> = {
   'http.uri': 'http.uri',
   'http.method': 'http.method',
   'http.user_agent': 'http.user_agent',
+  'http.header': 'http.header',
 };
 
 /** Header protocols: transport protocol and the application protocol the rule requires. */

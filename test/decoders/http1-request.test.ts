@@ -146,6 +146,7 @@ test('golden: zeek/http-qinq-0.pcap frame 4 (GET, Wget)', () => {
   const r = golden(WGET, APP_DONE, {
     start: 0, method: HTTP_GET, methodOffset: 0, methodLength: 3, uriOffset: 4, uriLength: 29, versionMinor: 1, versionOffset: 34,
     hostOffset: 101, hostLength: 7, hostCount: 1, userAgentOffset: 56, userAgentLength: 24, headerCount: 4, headerLength: 136,
+    headersOffset: 44, headersEnd: 134,
   }, ['GET', 'bro.org', '/download/CHANGES.bro-aux.txt', 'Wget/1.14 (darwin12.2.0)']);
   assert.is(r.bytes, WGET);
 });
@@ -154,7 +155,7 @@ test('golden: ja4/http1.pcapng frame 1 (POST with Content-Length, body follows t
   golden(INFORM, APP_DONE, {
     start: 0, method: HTTP_POST, methodOffset: 0, methodLength: 4, uriOffset: 5, uriLength: 7, versionMinor: 1, versionOffset: 13,
     hostOffset: 29, hostLength: 10, hostCount: 1, userAgentOffset: 66, userAgentLength: 21, contentLength: 6419, headerCount: 5,
-    headerLength: 149,
+    headerLength: 149, headersOffset: 23, headersEnd: 147,
   }, ['POST', 'unifi:8080', '/inform', 'AirControl Agent v1.0']);
 });
 
@@ -166,6 +167,7 @@ test('tolerated: bare LF, leading empty lines, HTTP/1.0, case-insensitive names,
   golden(req('\r\n\nGET /a HTTP/1.0\nhost:  x.test \t\nUSER-AGENT:ua\n X-Fold: skipped\n\tmore\nTransfer-Encoding: gzip, Chunked\n\n'), APP_DONE, {
     start: 3, method: HTTP_GET, methodOffset: 3, methodLength: 3, uriOffset: 7, uriLength: 2, versionMinor: 0, versionOffset: 10,
     hostOffset: 26, hostLength: 6, hostCount: 1, userAgentOffset: 46, userAgentLength: 2, headerCount: 3, chunked: true, headerLength: 106,
+    headersOffset: 19, headersEnd: 105,
   }, ['GET', 'x.test', '/a', 'ua']);
   const r = new HttpRequest();
   const inner = req('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nHost: other\r\n\r\n');
