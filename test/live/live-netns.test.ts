@@ -179,6 +179,9 @@ for (const backend of ['libpcap', 'native'] as const) {
 
       // every packet the veth carried was captured (the kernel's interface counters as the oracle)
       await new Promise((r) => setTimeout(r, 500));
+      // at least one interval stats event (--stats-interval 1) before the one at exit: a quiet
+      // machine gets through the scenario in under a second
+      for (let t = 0; t < 50 && !records(eve).some((r) => r.event_type === 'stats'); t++) await new Promise((r) => setTimeout(r, 100));
       const carried = n.vethPackets() - before;
       k.child.kill('SIGTERM');
       assert.is(await k.exit, 0, k.stderr);
