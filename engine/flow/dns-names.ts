@@ -10,6 +10,7 @@
 import type { DnsMessage } from '../../decoders/dns.js';
 import { DNS_MAX_ANSWERS, DNS_NAME_SLOT, DNS_TYPE_A, DNS_TYPE_AAAA, DNS_TYPE_CNAME } from '../../decoders/dns.js';
 import { dnsNameText } from '../../decoders/dns-text.js';
+import { mix, word } from './hash.js';
 
 export interface DnsNameOptions {
   /** Addresses kept (default 65,536); names take DNS_NAME_SLOT bytes each, touched only as used. */
@@ -24,19 +25,6 @@ export interface DnsNameOptions {
 export const DNS_MAX_CHAIN = 8;
 
 const EMPTY = -1;
-
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function word(b: Uint8Array, o: number): number {
-  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
-}
 
 /** 32-bit hash of a 4- or 16-byte address (murmur3 steps; no strings, no allocation). */
 function addrHash(b: Uint8Array, o: number, version: number): number {

@@ -22,7 +22,7 @@ export function fmix(h: number): number {
   return h >>> 0;
 }
 
-function word(b: Uint8Array, o: number): number {
+export function word(b: Uint8Array, o: number): number {
   return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }
 
