@@ -1,7 +1,7 @@
 // Test wrapper: runs every test/**/*.test.ts under uvu (through tsx), streams uvu's output, and
 // ends with one line "N passed, N failed". Exits non-zero on any failure or when no test ran.
 // Test files that start worker threads on native addons or capture live (test/native/, test/live/,
-// the capture backends) each run in a process of their own with a deadline: a hang there fails
+// the capture backends, the live loop on libpcap) each run in a process of their own with a deadline: a hang there fails
 // that file instead of stalling the suite, and nothing they load leaks into the other files.
 // Usage: node test/run.mjs [substring-filter]
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const filter = process.argv[2] ?? '';
-const ISOLATED = [/^test\/native\//, /^test\/live\//, /^test\/engine\/capture\/(afpacket|libpcap)\.test\.ts$/];
+const ISOLATED = [/^test\/native\//, /^test\/live\//, /^test\/engine\/capture\/(afpacket|libpcap)\.test\.ts$/, /^test\/engine\/pipeline\/live\.test\.ts$/];
 const ISOLATED_DEADLINE_MS = 300_000;
 
 function walk(dir, out) {
