@@ -12,6 +12,7 @@ import { decodeGeneve } from '../../decoders/geneve.js';
 import { decodeTeredo } from '../../decoders/teredo.js';
 import { M_CAPLEN, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE } from '../capture/batch.js';
 import { fmix, mix } from '../flow/hash.js';
+import { LINKTYPE_ETHERNET } from '../../decoders/link-types.js';
 import { DIR_EGRESS, DIR_INGRESS } from '../../rules/match/header-match.js';
 
 /** The packet's direction relative to the cluster (PolicyMatcher.clusterDirection). */
@@ -38,7 +39,15 @@ export class Sharder {
   /** Fragmented datagram (addresses, id, protocol) → worker, in insertion order (bounded). */
   private readonly datagrams = new Map<number, number>();
 
-  constructor(decoder: DecoderConfig, private readonly seed: number, private readonly direction: ClusterDirection | null = null) {
+  /** Frames sharded by headerShard (read at fixed offsets) and by the full decode. */
+  fastFrames = 0;
+  slowFrames = 0;
+
+  /**
+   * `fastPath: false` decodes every frame in full (the reference the fast path is tested against).
+   */
+  constructor(decoder: DecoderConfig, private readonly seed: number, private readonly direction: ClusterDirection | null = null,
+    private readonly fastPath = true) {
     this.pkt = new Packet(decoder);
   }
 
@@ -49,12 +58,80 @@ export class Sharder {
       out.fill(0, 0, count);
       return;
     }
+    const fast = this.fastPath;
+    let slow = 0;
     for (let i = 0; i < count; i++) {
       const m = i * META_STRIDE;
-      pkt.reset(data, meta[m + M_OFFSET], meta[m + M_CAPLEN], meta[m + M_ORIGLEN], meta[m + M_LINKTYPE]);
+      const off = meta[m + M_OFFSET];
+      const cap = meta[m + M_CAPLEN];
+      if (fast && meta[m + M_LINKTYPE] === LINKTYPE_ETHERNET && this.headerShard(data, off, off + cap, false)) {
+        out[i] = this.pairHash(pkt) % workers;
+        continue;
+      }
+      slow++;
+      pkt.reset(data, off, cap, meta[m + M_ORIGLEN], meta[m + M_LINKTYPE]);
       decodeFrame(pkt);
       out[i] = pkt.ipVersion === 0 ? 0 : pkt.isFragment ? this.fragmentShard(pkt, workers) : this.pairHash(pkt) % workers;
     }
+    this.slowFrames += slow;
+    this.fastFrames += count - slow;
+  }
+
+  /**
+   * The common case without a decode: an Ethernet frame (at most one 802.1Q tag) carrying a whole,
+   * well-formed, unfragmented IPv4 (no options) or IPv6 datagram whose next header is TCP, or UDP
+   * on a port that is no tunnel's, or such a frame inside one VXLAN layer. Sets the address fields
+   * pairHash reads and returns true. Anything else (fragments, options, extension headers, other
+   * tunnels, ICMP, short or malformed headers) returns false for the full decode, so both paths
+   * shard every frame alike (test/engine/pipeline/shard.test.ts compares them frame by frame on
+   * every shared capture). `end`: the end of the frame's bytes; `inner`: inside VXLAN already.
+   */
+  private headerShard(b: Uint8Array, off: number, end: number, inner: boolean): boolean {
+    if (end - off < 14) return false;
+    let l3 = off + 14;
+    let type = (b[off + 12] << 8) | b[off + 13];
+    if (type === 0x8100) {
+      if (end - off < 18) return false;
+      type = (b[off + 16] << 8) | b[off + 17];
+      l3 = off + 18;
+    }
+    const len = end - l3;
+    let l4: number;
+    let l4len: number;
+    let proto: number;
+    const pkt = this.pkt;
+    if (type === 0x0800) {
+      if (len < 20) return false;
+      const total = (b[l3 + 2] << 8) | b[l3 + 3];
+      // version 4 without options, a total length within the capture, not a fragment
+      if (b[l3] !== 0x45 || total < 20 || total > len || ((b[l3 + 6] & 0x3f) | b[l3 + 7]) !== 0) return false;
+      proto = b[l3 + 9];
+      l4 = l3 + 20;
+      l4len = total - 20;
+      pkt.ipVersion = 4;
+      pkt.srcAddrOffset = l3 + 12;
+      pkt.dstAddrOffset = l3 + 16;
+    } else if (type === 0x86dd) {
+      if (len < 40 || b[l3] >> 4 !== 6) return false;
+      const plen = (b[l3 + 4] << 8) | b[l3 + 5];
+      if (plen === 0 || 40 + plen > len) return false;
+      proto = b[l3 + 6];
+      l4 = l3 + 40;
+      l4len = plen;
+      pkt.ipVersion = 6;
+      pkt.srcAddrOffset = l3 + 8;
+      pkt.dstAddrOffset = l3 + 24;
+    } else return false;
+    pkt.bytes = b;
+    if (proto === 6) return true;
+    if (proto !== 17 || l4len < 8) return false;
+    const t = pkt.config.udpTunnelByPort;
+    const dport = t[(b[l4 + 2] << 8) | b[l4 + 3]];
+    const kind = dport !== 0 ? dport : t[(b[l4] << 8) | b[l4 + 1]];
+    if (kind === 0) return true;
+    // VXLAN with the I flag and a UDP length that agrees with the IP one: shard on the inner frame
+    if (kind !== UDP_TUNNEL_VXLAN || inner || ((b[l4 + 4] << 8) | b[l4 + 5]) !== l4len || (b[l4 + 8] & 0x08) === 0) return false;
+    return this.headerShard(b, l4 + 16, l4 + l4len, true);
   }
 
   /**
