@@ -10,15 +10,11 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { decodeFrame } from '../../decoders/frame.js';
-import { Packet } from '../../decoders/packet.js';
 import { DIALECT_IETF, FrameWalk, walkInitialFrames, type CryptoSink } from '../../decoders/quic-frames.js';
 import { QuicLongHeader, looksLikeQuicInitial, parseLongHeader } from '../../decoders/quic-header.js';
 import { QuicInitialKeys, QuicPlaintext, unprotectInitial } from '../../decoders/quic-initial-keys.js';
 import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
-import { META_STRIDE } from '../../engine/capture/batch.js';
-import { openCapture } from '../../engine/capture/open.js';
-import { formatIp } from '../../engine/output/ip-format.js';
+import { eachDecoded, tupleKey } from '../../test/helpers/decode-file.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const PCAPS = join(ROOT, '..', 'shared', 'pcaps');
@@ -50,27 +46,16 @@ export async function loadQuicSample(): Promise<QuicSample> {
   for (const file of [...new Set(rows.map((c) => c[0]))]) {
     const truth = new Set(rows.filter((c) => c[0] === file).map((c) => Number(c[1])));
     const keys = new Set(rows.filter((c) => c[0] === file).map((c) => `${c[3]} ${c[5]} ${c[4]} ${c[6]}`));
-    const reader = await openCapture(join(PCAPS, file));
-    const pkt = new Packet();
     const seen = new Set<string>();
-    for (;;) {
-      const b = await reader.next();
-      if (b === null) break;
-      for (let i = 0; i < b.count; i++) {
-        const m = i * META_STRIDE;
-        pkt.reset(b.data, b.meta[m], b.meta[m + 1], b.meta[m + 2], b.meta[m + 3]);
-        decodeFrame(pkt);
-        if (pkt.ipProto !== 17 || pkt.isFragment) continue;
-        const payload = b.data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength);
-        udp.push(payload);
-        const v = pkt.ipVersion;
-        const key = `${formatIp(pkt.bytes, pkt.srcAddrOffset, v)} ${pkt.srcPort} ${formatIp(pkt.bytes, pkt.dstAddrOffset, v)} ${pkt.dstPort}`;
-        if (!keys.has(key) || seen.has(key) || !truth.has(b.firstFrame + i)) continue;
-        seen.add(key);
-        if (quicInitial(payload, 0, payload.length, new QuicConnState()) === 0) initials.push(payload);
-      }
-    }
-    await reader.close();
+    await eachDecoded(join(PCAPS, file), (pkt, frame, _status, data) => {
+      if (pkt.ipProto !== 17 || pkt.isFragment) return;
+      const payload = data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength);
+      udp.push(payload);
+      const key = tupleKey(pkt);
+      if (!keys.has(key) || seen.has(key) || !truth.has(frame)) return;
+      seen.add(key);
+      if (quicInitial(payload, 0, payload.length, new QuicConnState()) === 0) initials.push(payload);
+    });
   }
   return { initials, udp };
 }

@@ -12,15 +12,12 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openCapture } from '../../engine/capture/open.js';
-import { META_STRIDE } from '../../engine/capture/batch.js';
-import { decodeFrame } from '../../decoders/frame.js';
-import { Packet } from '../../decoders/packet.js';
 import { formatIp } from '../../engine/output/ip-format.js';
 import { APP_DONE } from '../../decoders/app-layer.js';
 import { DnsMessage, dnsTcpMessageLength, parseDns } from '../../decoders/dns.js';
 import { dnsAnswerData, dnsQueryName } from '../../decoders/dns-text.js';
 import { SHARED_PCAPS } from '../helpers/paths.js';
+import { eachDecoded } from '../helpers/decode-file.js';
 
 type How = 'udp' | 'udp-defrag' | 'tcp' | 'tcp-multi' | 'icmp-quoted';
 interface Found { bytes: Uint8Array; how: How; transport: 'udp' | 'tcp' }
@@ -58,67 +55,53 @@ async function messagesByFrame(path: string): Promise<Map<number, Found[]>> {
   };
   const streams = new Map<string, Stream>();
   const frags = new Map<string, Frags>();
-  const reader = await openCapture(path);
-  const pkt = new Packet();
-  try {
-    for (;;) {
-      const batch = await reader.next();
-      if (batch === null) break;
-      for (let i = 0; i < batch.count; i++) {
-        const m = i * META_STRIDE;
-        pkt.reset(batch.data, batch.meta[m], batch.meta[m + 1], batch.meta[m + 2], batch.meta[m + 3]);
-        decodeFrame(pkt);
-        const frame = batch.firstFrame + i;
-        const b = pkt.bytes;
-        const v = pkt.ipVersion;
-        if (v === 0) continue;
-        const src = formatIp(b, pkt.srcAddrOffset, v);
-        const dst = formatIp(b, pkt.dstAddrOffset, v);
-        if (pkt.isFragment) {
-          const key = `${v} ${src} ${dst} ${pkt.fragId}`;
-          const f = frags.get(key) ?? { pieces: [], total: -1, proto: pkt.ipProto };
-          frags.set(key, f);
-          const l3End = pkt.l3Offset + pkt.l3Length;
-          let data: number;
-          if (pkt.fragOffset === 0) data = pkt.l4Offset;
-          else data = v === 4 ? pkt.l3Offset + ((b[pkt.l3Offset] & 0x0f) << 2) : ipv6FragmentData(b, pkt.l3Offset);
-          f.pieces.push([pkt.fragOffset, b.slice(data, l3End)]);
-          if (!pkt.fragMore) f.total = pkt.fragOffset + (l3End - data);
-          if (f.total < 0) continue;
-          f.pieces.sort((x, y) => x[0] - y[0]);
-          let whole: Uint8Array = new Uint8Array(0);
-          for (const [off, d] of f.pieces) if (off === whole.length) whole = concat(whole, d);
-          if (whole.length !== f.total) continue;
-          frags.delete(key);
-          if (f.proto === 17) add(frame, { bytes: whole.slice(8, (whole[4] << 8) | whole[5]), how: 'udp-defrag', transport: 'udp' });
-          continue;
-        }
-        if (pkt.icmpQuotedProto === 17 && pkt.icmpQuotedIpVersion === 4) {
-          // An ICMP error quoting the datagram (tshark dissects the quoted DNS query too).
-          const q = pkt.l4Offset + 8;
-          const udp = q + ((b[q] & 0x0f) << 2);
-          add(frame, { bytes: b.slice(udp + 8, pkt.l4Offset + pkt.l4Length), how: 'icmp-quoted', transport: 'udp' });
-        } else if (pkt.ipProto === 17 && pkt.l4Offset !== 0) {
-          add(frame, { bytes: b.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength), how: 'udp', transport: 'udp' });
-        } else if (pkt.ipProto === 6 && (pkt.srcPort === 53 || pkt.dstPort === 53)) {
-          const key = `${src} ${pkt.srcPort} ${dst} ${pkt.dstPort}`;
-          if (pkt.tcpFlags & 0x02) { streams.set(key, { next: (pkt.tcpSeq + 1) >>> 0, buf: new Uint8Array(0), segments: 0 }); continue; }
-          const s = streams.get(key);
-          if (s === undefined || pkt.payloadLength === 0 || pkt.tcpSeq !== s.next) continue;
-          s.buf = concat(s.buf, b.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength));
-          s.next = (s.next + pkt.payloadLength) >>> 0;
-          s.segments++;
-          for (let n = dnsTcpMessageLength(s.buf, 0, s.buf.length); n > 0; n = dnsTcpMessageLength(s.buf, 0, s.buf.length)) {
-            add(frame, { bytes: s.buf.slice(2, n), how: s.segments > 1 ? 'tcp-multi' : 'tcp', transport: 'tcp' });
-            s.buf = s.buf.slice(n);
-            s.segments = s.buf.length > 0 ? 1 : 0;
-          }
-        }
+  await eachDecoded(path, (pkt, frame) => {
+    const b = pkt.bytes;
+    const v = pkt.ipVersion;
+    if (v === 0) return;
+    const src = formatIp(b, pkt.srcAddrOffset, v);
+    const dst = formatIp(b, pkt.dstAddrOffset, v);
+    if (pkt.isFragment) {
+      const key = `${v} ${src} ${dst} ${pkt.fragId}`;
+      const f = frags.get(key) ?? { pieces: [], total: -1, proto: pkt.ipProto };
+      frags.set(key, f);
+      const l3End = pkt.l3Offset + pkt.l3Length;
+      let data: number;
+      if (pkt.fragOffset === 0) data = pkt.l4Offset;
+      else data = v === 4 ? pkt.l3Offset + ((b[pkt.l3Offset] & 0x0f) << 2) : ipv6FragmentData(b, pkt.l3Offset);
+      f.pieces.push([pkt.fragOffset, b.slice(data, l3End)]);
+      if (!pkt.fragMore) f.total = pkt.fragOffset + (l3End - data);
+      if (f.total < 0) return;
+      f.pieces.sort((x, y) => x[0] - y[0]);
+      let whole: Uint8Array = new Uint8Array(0);
+      for (const [off, d] of f.pieces) if (off === whole.length) whole = concat(whole, d);
+      if (whole.length !== f.total) return;
+      frags.delete(key);
+      if (f.proto === 17) add(frame, { bytes: whole.slice(8, (whole[4] << 8) | whole[5]), how: 'udp-defrag', transport: 'udp' });
+      return;
+    }
+    if (pkt.icmpQuotedProto === 17 && pkt.icmpQuotedIpVersion === 4) {
+      // An ICMP error quoting the datagram (tshark dissects the quoted DNS query too).
+      const q = pkt.l4Offset + 8;
+      const udp = q + ((b[q] & 0x0f) << 2);
+      add(frame, { bytes: b.slice(udp + 8, pkt.l4Offset + pkt.l4Length), how: 'icmp-quoted', transport: 'udp' });
+    } else if (pkt.ipProto === 17 && pkt.l4Offset !== 0) {
+      add(frame, { bytes: b.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength), how: 'udp', transport: 'udp' });
+    } else if (pkt.ipProto === 6 && (pkt.srcPort === 53 || pkt.dstPort === 53)) {
+      const key = `${src} ${pkt.srcPort} ${dst} ${pkt.dstPort}`;
+      if (pkt.tcpFlags & 0x02) { streams.set(key, { next: (pkt.tcpSeq + 1) >>> 0, buf: new Uint8Array(0), segments: 0 }); return; }
+      const s = streams.get(key);
+      if (s === undefined || pkt.payloadLength === 0 || pkt.tcpSeq !== s.next) return;
+      s.buf = concat(s.buf, b.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength));
+      s.next = (s.next + pkt.payloadLength) >>> 0;
+      s.segments++;
+      for (let n = dnsTcpMessageLength(s.buf, 0, s.buf.length); n > 0; n = dnsTcpMessageLength(s.buf, 0, s.buf.length)) {
+        add(frame, { bytes: s.buf.slice(2, n), how: s.segments > 1 ? 'tcp-multi' : 'tcp', transport: 'tcp' });
+        s.buf = s.buf.slice(n);
+        s.segments = s.buf.length > 0 ? 1 : 0;
       }
     }
-  } finally {
-    await reader.close();
-  }
+  });
   return out;
 }
 

@@ -10,16 +10,13 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openCapture } from '../../engine/capture/open.js';
-import { META_STRIDE } from '../../engine/capture/batch.js';
-import { decodeFrame } from '../../decoders/frame.js';
-import { Packet } from '../../decoders/packet.js';
 import { APP_DONE, APP_EVENT_NAMES, APP_INVALID, APP_NEED_MORE, APP_NOT_THIS } from '../../decoders/app-layer.js';
 import {
   EV_HTTP_HEADER_TOO_LONG, EV_HTTP_INVALID_HEADER, EV_HTTP_INVALID_REQUEST_LINE, HTTP_CONNECT, HTTP_GET, HTTP_MAX_HEADER_BYTES,
   HTTP_OTHER, HTTP_POST, HttpRequest, looksLikeHttpRequest, parseHttpRequest,
 } from '../../decoders/http1-request.js';
 import { SHARED_PCAPS } from '../helpers/paths.js';
+import { eachDecoded } from '../helpers/decode-file.js';
 import { concat, hex } from './helpers.js';
 import { rng } from '../helpers/rng.js';
 import { guarded } from '../helpers/guarded.js';
@@ -40,26 +37,12 @@ function fieldsOf(r: HttpRequest): string[] {
 /** TCP or UDP payload of every frame of a capture, by frame number (SSDP requests are HTTP over UDP). */
 async function payloads(path: string): Promise<Map<number, Uint8Array & { udp?: boolean }>> {
   const out = new Map<number, Uint8Array & { udp?: boolean }>();
-  const reader = await openCapture(path);
-  const pkt = new Packet();
-  try {
-    for (;;) {
-      const batch = await reader.next();
-      if (batch === null) break;
-      for (let i = 0; i < batch.count; i++) {
-        const m = i * META_STRIDE;
-        pkt.reset(batch.data, batch.meta[m], batch.meta[m + 1], batch.meta[m + 2], batch.meta[m + 3]);
-        decodeFrame(pkt);
-        if ((pkt.ipProto === 6 || pkt.ipProto === 17) && !pkt.isFragment && pkt.payloadLength > 0) {
-          const p: Uint8Array & { udp?: boolean } = batch.data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength);
-          if (pkt.ipProto === 17) p.udp = true;
-          out.set(batch.firstFrame + i, p);
-        }
-      }
-    }
-  } finally {
-    await reader.close();
-  }
+  await eachDecoded(path, (pkt, frame, _status, data) => {
+    if ((pkt.ipProto !== 6 && pkt.ipProto !== 17) || pkt.isFragment || pkt.payloadLength === 0) return;
+    const p: Uint8Array & { udp?: boolean } = data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength);
+    if (pkt.ipProto === 17) p.udp = true;
+    out.set(frame, p);
+  });
   return out;
 }
 

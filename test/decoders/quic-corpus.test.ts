@@ -7,17 +7,13 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_DONE, APP_EVENT_NAMES, APP_INVALID, APP_NOT_THIS } from '../../decoders/app-layer.js';
-import { decodeFrame } from '../../decoders/frame.js';
 import { ja3Hash } from '../../decoders/ja3.js';
 import { ja4 } from '../../decoders/ja4.js';
-import { Packet } from '../../decoders/packet.js';
 import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
 import { QuicConnState, quicInitial } from '../../decoders/quic-initial.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
-import { META_STRIDE } from '../../engine/capture/batch.js';
-import { openCapture } from '../../engine/capture/open.js';
-import { formatIp } from '../../engine/output/ip-format.js';
 import { SHARED_PCAPS } from '../helpers/paths.js';
+import { eachDecoded, tupleKey } from '../helpers/decode-file.js';
 
 const IPPROTO_UDP = 17;
 const STATUS = ['APP_DONE', 'APP_NEED_MORE', 'APP_NOT_THIS', 'APP_INVALID'];
@@ -40,31 +36,13 @@ interface Udp { frame: number; payload: Uint8Array; truncated: boolean }
 /** Every UDP datagram of a capture by direction "src sport dst dport" (innermost tuple), payload copies. */
 async function udpByDirection(file: string): Promise<Map<string, Udp[]>> {
   const out = new Map<string, Udp[]>();
-  const reader = await openCapture(join(SHARED_PCAPS, file));
-  const pkt = new Packet();
-  try {
-    for (;;) {
-      const b = await reader.next();
-      if (b === null) break;
-      for (let i = 0; i < b.count; i++) {
-        const m = i * META_STRIDE;
-        pkt.reset(b.data, b.meta[m], b.meta[m + 1], b.meta[m + 2], b.meta[m + 3]);
-        decodeFrame(pkt);
-        if (pkt.ipProto !== IPPROTO_UDP || pkt.isFragment) continue;
-        const v = pkt.ipVersion;
-        const key = `${formatIp(pkt.bytes, pkt.srcAddrOffset, v)} ${pkt.srcPort} ${formatIp(pkt.bytes, pkt.dstAddrOffset, v)} ${pkt.dstPort}`;
-        let list = out.get(key);
-        if (list === undefined) out.set(key, list = []);
-        list.push({
-          frame: b.firstFrame + i,
-          payload: b.data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength),
-          truncated: pkt.truncated,
-        });
-      }
-    }
-  } finally {
-    await reader.close();
-  }
+  await eachDecoded(join(SHARED_PCAPS, file), (pkt, frame, _status, data) => {
+    if (pkt.ipProto !== IPPROTO_UDP || pkt.isFragment) return;
+    const key = tupleKey(pkt);
+    let list = out.get(key);
+    if (list === undefined) out.set(key, list = []);
+    list.push({ frame, payload: data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength), truncated: pkt.truncated });
+  });
   return out;
 }
 

@@ -6,18 +6,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openCapture } from '../../engine/capture/open.js';
-import { META_STRIDE } from '../../engine/capture/batch.js';
-import { decodeFrame } from '../../decoders/frame.js';
-import { Packet } from '../../decoders/packet.js';
 import { APP_DONE, APP_EVENT_NAMES, APP_NEED_MORE } from '../../decoders/app-layer.js';
 import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
 import { ServerHello, parseServerHello } from '../../decoders/tls-server-hello.js';
 import { ja3Hash, ja3sHash } from '../../decoders/ja3.js';
 import { ja4, ja4Original, ja4Raw, ja4RawOriginal, ja4s, ja4sRaw } from '../../decoders/ja4.js';
-import { formatIp } from '../../engine/output/ip-format.js';
 import { SHARED_PCAPS } from '../helpers/paths.js';
+import { eachDecoded, tupleKey } from '../helpers/decode-file.js';
 
 const IPPROTO_TCP = 6;
 
@@ -26,29 +22,10 @@ interface Segment { payload: Uint8Array; seq: number; src: string }
 /** TCP payloads (copies) and sequence numbers of the frames `want` of one capture. */
 async function tcpSegments(path: string, want: Set<number>): Promise<Map<number, Segment>> {
   const out = new Map<number, Segment>();
-  const reader = await openCapture(path);
-  const pkt = new Packet();
-  try {
-    for (;;) {
-      const b = await reader.next();
-      if (b === null) break;
-      for (let i = 0; i < b.count; i++) {
-        const frame = b.firstFrame + i;
-        if (!want.has(frame)) continue;
-        const m = i * META_STRIDE;
-        pkt.reset(b.data, b.meta[m], b.meta[m + 1], b.meta[m + 2], b.meta[m + 3]);
-        decodeFrame(pkt);
-        if (pkt.ipProto !== IPPROTO_TCP) continue;
-        out.set(frame, {
-          payload: b.data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength),
-          seq: pkt.tcpSeq >>> 0,
-          src: `${pkt.srcPort}`,
-        });
-      }
-    }
-  } finally {
-    await reader.close();
-  }
+  await eachDecoded(path, (pkt, frame, _status, data) => {
+    if (!want.has(frame) || pkt.ipProto !== IPPROTO_TCP) return;
+    out.set(frame, { payload: data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength), seq: pkt.tcpSeq >>> 0, src: `${pkt.srcPort}` });
+  });
   return out;
 }
 
@@ -224,25 +201,10 @@ interface TcpFrame { frame: number; key: string; seq: number; payload: Uint8Arra
 /** Every TCP frame with payload of a capture: direction key "src sport dst dport", sequence number, payload copy. */
 async function loadTcp(path: string): Promise<TcpFrame[]> {
   const out: TcpFrame[] = [];
-  const reader = await openCapture(path);
-  const pkt = new Packet();
-  try {
-    for (;;) {
-      const b = await reader.next();
-      if (b === null) break;
-      for (let i = 0; i < b.count; i++) {
-        const m = i * META_STRIDE;
-        pkt.reset(b.data, b.meta[m], b.meta[m + 1], b.meta[m + 2], b.meta[m + 3]);
-        decodeFrame(pkt);
-        if (pkt.ipProto !== IPPROTO_TCP || pkt.payloadLength === 0) continue;
-        const v = pkt.ipVersion;
-        const key = `${formatIp(pkt.bytes, pkt.srcAddrOffset, v)} ${pkt.srcPort} ${formatIp(pkt.bytes, pkt.dstAddrOffset, v)} ${pkt.dstPort}`;
-        out.push({ frame: b.firstFrame + i, key, seq: pkt.tcpSeq >>> 0, payload: b.data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength) });
-      }
-    }
-  } finally {
-    await reader.close();
-  }
+  await eachDecoded(path, (pkt, frame, _status, data) => {
+    if (pkt.ipProto !== IPPROTO_TCP || pkt.payloadLength === 0) return;
+    out.push({ frame, key: tupleKey(pkt), seq: pkt.tcpSeq >>> 0, payload: data.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength) });
+  });
   return out;
 }
 
