@@ -59,6 +59,13 @@ export interface AfPacketAddon {
   interfaces(netns?: string): NetIface[];
   /** Throws an Error with code ENOLIBPCAP or EBPFSYNTAX. */
   compileFilter(expr: string, linkType: number, snapLen: number): Uint8Array;
+  /** Every AF_PACKET socket open in this process (found through /proc/self/fd). */
+  packetSockets(): { fd: number; ino: number; ifindex: number }[];
+  /**
+   * Reads and resets the PACKET_STATISTICS of socket `fd` (inode `ino`): writes [packets, drops,
+   * freezes] counted since the previous read into out; false when `fd` is no longer that socket.
+   */
+  packetCounts(fd: number, ino: number, out: Float64Array): boolean;
   Ring: new (opts: RingOptions, onReadable: (status: number) => void) => NativeRing;
   constants: { FANOUT_HASH: number; FANOUT_LB: number; FANOUT_CPU: number; FANOUT_FLAG_ROLLOVER: number; FANOUT_FLAG_DEFRAG: number; META_STRIDE: number };
 }

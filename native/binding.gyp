@@ -7,7 +7,8 @@
         "src/bpf-compile.cc",
         "src/netns.cc",
         "src/ring.cc",
-        "src/ring-wrap.cc"
+        "src/ring-wrap.cc",
+        "src/socket-stats.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "_GNU_SOURCE"],

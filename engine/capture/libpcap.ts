@@ -7,6 +7,8 @@ import type { EventEmitter } from 'node:events';
 import { KwireError } from '../errors.js';
 import { META_STRIDE, M_CAPLEN, M_FLAGS, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, M_TS_NSEC, M_TS_SEC, type CaptureInterface, type FrameBatch } from './batch.js';
 import type { LiveSource, LiveSourceOptions, LiveSourceStats } from './live-source.js';
+import { loadAfPacketAddon, type AddonPaths, type AfPacketAddon } from '../../native/addon.js';
+import { openedPacketSocket, snapshotPacketSockets, type PacketSocketCounters } from '../../native/socket-stats.js';
 import { ERR_CAPTURE_BPF, ERR_CAPTURE_IFACE, ERR_CAPTURE_IO, ERR_CAPTURE_OPTION, ERR_CAPTURE_PERM, NEEDS_CAP_NET_RAW } from './live-faults.js';
 
 /** What kwire uses of cap 0.2 (node_modules/cap/src/binding.cc). */
@@ -29,6 +31,8 @@ export interface LibpcapOptions extends LiveSourceOptions {
   poolSize?: number;
   /** Batch buffers on SharedArrayBuffers, for worker threads that read them in place. */
   shared?: boolean;
+  /** Where the addon that reads the kernel counters lives (tests); default native/build. */
+  native?: AddonPaths;
 }
 
 const LINK_TYPES: Record<string, number> = { NULL: 0, ETHERNET: 1, RAW: 101, IEEE802_11_RADIO: 127, LINKTYPE_LINUX_SLL: 113 };
@@ -66,13 +70,31 @@ export function libpcapDevices(): string[] {
   return cap === null ? [] : cap.Cap.deviceList().map((d) => d.name);
 }
 
-/** The interface's rx_dropped counter (what libpcap reports as ps_ifdrop), 0 when unknown ('any'). */
-function ifaceRxDropped(name: string): number {
-  if (name === 'any') return 0;
+function sysfsCounter(name: string, counter: string): number {
   try {
-    return Number(readFileSync(`/sys/class/net/${name}/statistics/rx_dropped`, 'utf8'));
+    const n = Number(readFileSync(`/sys/class/net/${name}/statistics/${counter}`, 'utf8'));
+    return Number.isFinite(n) ? n : 0;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * What libpcap 1.10 counts as ps_ifdrop (pcap-linux.c linux_if_drops): the interface's
+ * rx_missed_errors + rx_fifo_errors, drops by the NIC and driver (not the stack's rx_dropped);
+ * 0 when unknown ('any').
+ */
+function ifaceDropped(name: string): number {
+  return name === 'any' ? 0 : sysfsCounter(name, 'rx_missed_errors') + sysfsCounter(name, 'rx_fifo_errors');
+}
+
+/** The addon that reads libpcap's socket counters, or null with the reason noted on the source. */
+function counterAddon(src: { kernelCountersUnavailable: string }, paths?: AddonPaths): AfPacketAddon | null {
+  try {
+    return loadAfPacketAddon(paths);
+  } catch (e) {
+    src.kernelCountersUnavailable = (e as Error).message;
+    return null;
   }
 }
 
@@ -114,7 +136,12 @@ export class LibpcapSource implements LiveSource {
   private wakeQueued = false;
   private readonly wake = (): void => this.handOut();
   private readonly timeout = (): void => { this.timer = null; this.handOut(); };
-  private readonly rxDropped0: number[] = [];
+  private readonly ifDropped0: number[] = [];
+  /** Each interface's libpcap socket counters (null: not found, see kernelCountersUnavailable). */
+  private readonly sockets: (PacketSocketCounters | null)[] = [];
+  private readonly addon: AfPacketAddon | null;
+  /** Why the kernel's counters cannot be read ('' when they are): stats() then reports kernelCounters false. */
+  kernelCountersUnavailable = '';
   private readonly counters: LiveSourceStats = { packets: 0, bytes: 0, kernelPackets: 0, kernelDrops: 0, ifaceDrops: 0, batchDrops: 0, kernelCounters: false };
 
   /** Opens every interface (throws a KwireError naming the cause and the fix; nothing stays open then). */
@@ -127,6 +154,7 @@ export class LibpcapSource implements LiveSource {
     if (batchBytes < snap) throw new KwireError(ERR_CAPTURE_OPTION, `batch of ${batchBytes} bytes cannot hold a ${snap}-byte frame`);
     for (let i = 0; i < (opts.poolSize ?? 8); i++) this.free.push(newBatch(batchBytes, this.frames, opts.shared === true));
     this.filling = this.free.pop()!;
+    this.addon = counterAddon(this, opts.native);
     const devices = libpcapDevices();
     try {
       for (const name of opts.ifaces) {
@@ -144,6 +172,7 @@ export class LibpcapSource implements LiveSource {
   private openOne(cap: CapModule, name: string, bpf: string, bufferSize: number, snap: number): void {
     const buffer = Buffer.alloc(snap);
     const handle = new cap.Cap();
+    const before = this.addon === null ? null : snapshotPacketSockets(this.addon);
     let linkName: string;
     try {
       linkName = handle.open(name, bpf, bufferSize, buffer);
@@ -158,8 +187,19 @@ export class LibpcapSource implements LiveSource {
     this.caps.push(handle);
     this.buffers.push(buffer);
     this.views.push([]);
-    this.rxDropped0.push(ifaceRxDropped(name));
+    this.ifDropped0.push(ifaceDropped(name));
+    this.sockets.push(this.findSocket(name, before));
     handle.on('packet', (nbytes: number, truncated: boolean) => this.onPacket(index, linkType, nbytes, truncated));
+  }
+
+  /** The AF_PACKET socket libpcap opened for `name` (the one that appeared across cap's open). */
+  private findSocket(name: string, before: Set<string> | null): PacketSocketCounters | null {
+    if (this.addon === null || before === null) return null;
+    const ifindex = name === 'any' ? 0 : this.addon.interfaces().find((i) => i.name === name)?.index ?? -1;
+    const found = openedPacketSocket(this.addon, before, ifindex);
+    if (typeof found !== 'string') return found;
+    if (this.kernelCountersUnavailable === '') this.kernelCountersUnavailable = `${name}: ${found}`;
+    return null;
   }
 
   /** Name the cause of a failed open; a BPF fault is told apart by opening again without the filter. */
@@ -270,19 +310,43 @@ export class LibpcapSource implements LiveSource {
     this.free.push(batch);
   }
 
+  /**
+   * pcap_stats() of every interface, summed: kernelPackets = ps_recv, kernelDrops = ps_drop (read
+   * from libpcap's socket, counted from the open), ifaceDrops = ps_ifdrop. Without the addon, or if
+   * a socket was not found or went away, kernelCounters is false and kernelPackets counts what
+   * libpcap delivered (kernelDrops 0).
+   */
   stats(): LiveSourceStats {
     const c = this.counters;
     let ifDrops = 0;
-    this.interfaces.forEach((i, k) => { ifDrops += ifaceRxDropped(i.name) - this.rxDropped0[k]; });
+    this.interfaces.forEach((i, k) => { ifDrops += ifaceDropped(i.name) - this.ifDropped0[k]; });
     c.ifaceDrops = ifDrops;
-    // cap does not call pcap_stats(): the kernel's own received/dropped counts cannot be read, so
-    // kernel_packets counts what libpcap delivered and kernelCounters says so.
-    c.kernelPackets = c.packets + c.batchDrops;
+    if (!this.closed) this.readSockets();
+    let kp = 0;
+    let kd = 0;
+    let all = this.sockets.length > 0;
+    for (const s of this.sockets) {
+      if (s === null || s.lost) { all = false; continue; }
+      kp += s.packets;
+      kd += s.drops;
+    }
+    c.kernelCounters = all;
+    c.kernelPackets = all ? kp : c.packets + c.batchDrops;
+    c.kernelDrops = all ? kd : 0;
     return { ...c };
+  }
+
+  private readSockets(): void {
+    for (const s of this.sockets) {
+      if (s !== null && !s.read() && this.kernelCountersUnavailable === '') {
+        this.kernelCountersUnavailable = `libpcap's packet socket ${s.fd} went away while capturing`;
+      }
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.readSockets(); // last read: the sockets close with the Caps
     this.closed = true;
     for (const c of this.caps) c.close();
     if (this.waiter !== null) {

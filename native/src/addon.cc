@@ -15,6 +15,7 @@
 #include "netns.h"
 #include "ring-wrap.h"
 #include "ring.h"
+#include "socket-stats.h"
 
 namespace kwire {
 
@@ -41,6 +42,8 @@ class Addon : public Napi::Addon<Addon> {
     DefineAddon(exports, {
       InstanceMethod("interfaces", &Addon::Interfaces),
       InstanceMethod("compileFilter", &Addon::CompileFilter),
+      InstanceMethod("packetSockets", &Addon::PacketSockets),
+      InstanceMethod("packetCounts", &Addon::PacketCounts),
       InstanceValue("Ring", ringCtor_.Value()),
       InstanceValue("constants", constants),
     });
@@ -95,6 +98,45 @@ class Addon : public Napi::Addon<Addon> {
     Napi::Uint8Array out = Napi::Uint8Array::New(env, bytes);
     memcpy(out.Data(), r.program.data(), bytes);
     return out;
+  }
+
+  // packetSockets(): [{ fd, ino, ifindex }] of every AF_PACKET socket open in this process.
+  Napi::Value PacketSockets(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Array out = Napi::Array::New(env);
+    try {
+      uint32_t n = 0;
+      for (const PacketSocket& s : ListPacketSockets()) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("fd", Napi::Number::New(env, s.fd));
+        o.Set("ino", Napi::Number::New(env, static_cast<double>(s.ino)));
+        o.Set("ifindex", Napi::Number::New(env, s.ifindex));
+        out.Set(n++, o);
+      }
+    } catch (const SysError& e) {
+      throw SysErrorToJs(env, e);
+    }
+    return out;
+  }
+
+  // packetCounts(fd, ino, out: Float64Array(3)): reads and resets the socket's PACKET_STATISTICS,
+  // writes [packets, drops, freezes] since the previous read; false (out untouched) when `fd` is
+  // no longer that socket. Throws if getsockopt fails.
+  Napi::Value PacketCounts(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    int fd = info[0].As<Napi::Number>().Int32Value();
+    uint64_t ino = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
+    Napi::Float64Array out = info[2].As<Napi::Float64Array>();
+    kwire::PacketCounts c;
+    ReadStatus r = ReadPacketCounts(fd, ino, &c);
+    if (r == ReadStatus::kError) throw SysErrorToJs(env, SysError{"getsockopt PACKET_STATISTICS", errno});
+    if (r == ReadStatus::kGone) return Napi::Boolean::New(env, false);
+    if (out.ElementLength() >= 3) {
+      out[0] = static_cast<double>(c.packets);
+      out[1] = static_cast<double>(c.drops);
+      out[2] = static_cast<double>(c.freezes);
+    }
+    return Napi::Boolean::New(env, true);
   }
 
   Napi::FunctionReference ringCtor_;

@@ -10,6 +10,9 @@ import { LibpcapSource, libpcapUnavailable } from '../../../engine/capture/libpc
 import { KwireError } from '../../../engine/errors.js';
 import { META_STRIDE, M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, M_TS_NSEC, M_TS_SEC, type FrameBatch } from '../../../engine/capture/batch.js';
 import { ROOT } from '../../helpers/paths.js';
+import { makeVethPair, type VethPair } from '../../native/netns.js';
+import { CapProcess } from '../../native/cap-process.js';
+import { ipv4UdpHex, macHex } from '../../native/traffic.js';
 
 const root = process.getuid?.() === 0;
 const usable = root && libpcapUnavailable() === '';
@@ -74,7 +77,12 @@ test('frames on lo: every datagram once, byte for byte, with receive timestamps'
     assert.is(s.packets, 50);
     assert.is(s.bytes, got.reduce((a, g) => a + g.frame.length, 0));
     assert.is(s.batchDrops, 0);
-    assert.is(s.kernelCounters, false);
+    assert.is(src.kernelCountersUnavailable, '');
+    assert.is(s.kernelCounters, true, 'PACKET_STATISTICS of libpcap\'s socket');
+    // on lo the kernel hands the socket each datagram twice (sent and received); libpcap skips the
+    // outgoing copy in userland, pcap_stats still counts both
+    assert.is(s.kernelPackets, 100);
+    assert.is(s.kernelDrops, 0);
   } finally {
     await src.close();
   }
@@ -90,7 +98,8 @@ test('no free batch: frames are counted as batch drops, the kept batches come ou
     const s = src.stats();
     assert.is(s.packets, 8, 'two batches of four filled');
     assert.is(s.batchDrops, 12);
-    assert.is(s.kernelPackets, 20, 'libpcap delivered all');
+    assert.is(s.kernelPackets, 40, 'the kernel queued all (twice each on lo)');
+    assert.is(s.kernelDrops, 0);
     const got = await collect(src, 8, 1000);
     assert.equal(got.map((g) => g.frame.subarray(42, 50).toString()), ['kwire-0.', 'kwire-1.', 'kwire-2.', 'kwire-3.', 'kwire-4.', 'kwire-5.', 'kwire-6.', 'kwire-7.']);
   } finally {
@@ -188,6 +197,105 @@ test('errors: without CAP_NET_RAW the message names the capability and the fix',
   assert.match(r.stdout, /^KWIRE_ERR_CAPTURE_PERM /);
   assert.match(r.stdout, /needs CAP_NET_RAW/);
   assert.match(r.stdout, /NET_RAW, NET_ADMIN/);
+});
+
+test('kernel counters without the addon: kernelCounters false, the reason kept, delivered frames counted', async () => {
+  if (!usable) return;
+  const src = new LibpcapSource({ ifaces: ['lo'], bpf: `udp dst port ${PORT + 5}`, promiscuous: true, native: { addon: '/nonexistent/kwire.node', log: '/nonexistent/build.log' } });
+  try {
+    assert.match(src.kernelCountersUnavailable, /KWIRE_ERR_NATIVE_UNAVAILABLE|not built/);
+    await sendUdp(PORT + 5, 5);
+    await collect(src, 5, 3000);
+    const s = src.stats();
+    assert.is(s.kernelCounters, false);
+    assert.is(s.kernelPackets, 5);
+    assert.is(s.kernelDrops, 0);
+  } finally {
+    await src.close();
+  }
+});
+
+/** A 64-byte IPv4/UDP frame from B to a MAC that is not A's (A's stack drops it: nothing goes back). */
+function otherHostFrame(p: VethPair): string {
+  return '026b77000099' + macHex(p.macB) + '0800' + ipv4UdpHex(20000, 9999, 22);
+}
+
+/** Sends `count` frames from B: `burst` at a time with `gapMs` between bursts (python3, raw socket). */
+async function sendFrames(p: VethPair, count: number, burst: number, gapMs: number): Promise<void> {
+  const py = [
+    'import socket, time',
+    's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)',
+    `s.bind((${JSON.stringify(p.ifB)}, 0))`,
+    `f = bytes.fromhex(${JSON.stringify(otherHostFrame(p))})`,
+    `for i in range(${count}):`,
+    '    s.send(f)',
+    `    if (i + 1) % ${burst} == 0: time.sleep(${gapMs / 1000})`,
+  ].join('\n');
+  await p.exec(p.nsB, ['python3', '-c', py]);
+}
+
+function txPackets(p: VethPair): number {
+  return Number(p.run(p.nsB, ['cat', `/sys/class/net/${p.ifB}/statistics/tx_packets`]));
+}
+
+async function settled(c: CapProcess, want: (s: NonNullable<Awaited<ReturnType<CapProcess['send']>>['stats']>) => boolean): Promise<NonNullable<Awaited<ReturnType<CapProcess['send']>>['stats']>> {
+  let s = (await c.send('stats')).stats!;
+  for (let i = 0; i < 50 && !want(s); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    s = (await c.send('stats')).stats!;
+  }
+  return s;
+}
+
+test('veth, low rate: kernel packets equal what the veth carried, zero drops', async () => {
+  if (!usable) return;
+  const p = makeVethPair();
+  const c = new CapProcess(p.nsA, { ifaces: [p.ifA], bpf: '', promiscuous: true });
+  try {
+    const hello = await c.reply();
+    assert.is(hello.unavailable, '');
+    await c.send('read');
+    const tx0 = txPackets(p);
+    await sendFrames(p, 2000, 20, 2); // about 10 kpps
+    const sent = txPackets(p) - tx0;
+    assert.is(sent, 2000);
+    const s = await settled(c, (x) => x.packets >= sent);
+    assert.is(s.kernelCounters, true);
+    assert.is(s.kernelPackets, sent, `kernel packets ${s.kernelPackets} vs ${sent} sent`);
+    assert.is(s.kernelDrops, 0);
+    assert.is(s.packets, sent);
+    assert.is(s.batchDrops, 0);
+    assert.is(s.ifaceDrops, 0);
+    const last = (await c.send('close')).stats!;
+    assert.is(last.kernelPackets, sent, 'final counters kept after close');
+  } finally {
+    c.kill();
+    p.close();
+  }
+});
+
+test('veth, overload (1 MiB buffer, event loop frozen while B floods): drops counted, packets + drops = sent', async () => {
+  if (!usable) return;
+  const p = makeVethPair();
+  const c = new CapProcess(p.nsA, { ifaces: [p.ifA], bpf: '', promiscuous: true, bufferSize: 1 << 20 });
+  try {
+    await c.reply();
+    await c.send('read');
+    const tx0 = txPackets(p);
+    await c.send('freeze 3000');
+    await sendFrames(p, 3000, 3000, 0);
+    const sent = txPackets(p) - tx0;
+    assert.is(sent, 3000);
+    const s = await settled(c, (x) => x.packets + x.kernelDrops + x.batchDrops >= sent);
+    assert.is(s.kernelCounters, true);
+    assert.is(s.kernelPackets, sent, 'the kernel counted every frame, dropped ones included');
+    assert.ok(s.kernelDrops > 0, `no drop counted: ${JSON.stringify(s)}`);
+    assert.ok(s.kernelDrops < sent, 'the ring kept some');
+    assert.is(s.packets + s.batchDrops + s.kernelDrops, sent, JSON.stringify(s));
+  } finally {
+    c.kill();
+    p.close();
+  }
 });
 
 test.run();
