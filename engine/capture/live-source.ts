@@ -19,7 +19,8 @@ export interface LiveSourceStats {
   batchDrops: number;
   /**
    * false when the backend cannot read the kernel's socket counters (libpcap via cap, which never
-   * calls pcap_stats): kernelPackets then counts frames libpcap delivered and kernelDrops stays 0.
+   * calls pcap_stats, when the native addon that reads libpcap's socket is not built): kernelPackets
+   * then counts frames libpcap delivered and kernelDrops stays 0.
    * Absent or true: both come from the kernel.
    */
   kernelCounters?: boolean;
