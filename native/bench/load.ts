@@ -43,6 +43,8 @@ interface Run {
   sentPps: number;
   received: number;
   drops: number;
+  /** Of `drops`, those kwire itself counted (no free batch), not the kernel. */
+  batchDrops: number;
   cpuMs: number;
 }
 
@@ -95,7 +97,7 @@ async function send(p: VethPair, conf: string, rate: string): Promise<number> {
 
 type Capture = (p: VethPair, conf: string, rate: string) => Promise<Omit<Run, 'capturer' | 'rate' | 'round'>>;
 
-const runNone: Capture = async (p, conf, rate) => ({ sentPps: await send(p, conf, rate), received: 0, drops: 0, cpuMs: 0 });
+const runNone: Capture = async (p, conf, rate) => ({ sentPps: await send(p, conf, rate), received: 0, drops: 0, batchDrops: 0, cpuMs: 0 });
 
 const runNative: Capture = async (p, conf, rate) => {
   const src = openAfPacket({ ifaces: [p.ifA], bpf: '', promiscuous: false, netns: p.nsPathA, blockSize: BLOCK_SIZE, blockCount: (BUFFER_MIB << 20) / BLOCK_SIZE });
@@ -117,7 +119,7 @@ const runNative: Capture = async (p, conf, rate) => {
   const cpu = process.cpuUsage(cpu0);
   const s = src.stats();
   await src.close();
-  return { sentPps, received: s.packets, drops: s.kernelDrops + s.batchDrops, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { sentPps, received: s.packets, drops: s.kernelDrops + s.batchDrops, batchDrops: s.batchDrops, cpuMs: (cpu.user + cpu.system) / 1000 };
 };
 
 const runCap: Capture = async (p, conf, rate) => {
@@ -138,7 +140,7 @@ const runCap: Capture = async (p, conf, rate) => {
     }
     const end = await c.send('close');
     const s = end.stats!;
-    return { sentPps, received: s.packets, drops: s.kernelDrops + s.batchDrops, cpuMs: end.cpuMs! - cpu0 };
+    return { sentPps, received: s.packets, drops: s.kernelDrops + s.batchDrops, batchDrops: s.batchDrops, cpuMs: end.cpuMs! - cpu0 };
   } finally {
     c.kill();
   }
@@ -156,7 +158,7 @@ const runTcpdump: Capture = async (p, conf, rate) => {
   c.kill('SIGINT');
   await exited(c);
   const num = (re: RegExp): number => Number(re.exec(err)?.[1] ?? NaN);
-  return { sentPps, received: num(/(\d+) packets captured/), drops: num(/(\d+) packets dropped by kernel/), cpuMs };
+  return { sentPps, received: num(/(\d+) packets captured/), drops: num(/(\d+) packets dropped by kernel/), batchDrops: 0, cpuMs };
 };
 
 const RUNNERS: Record<string, Capture> = { none: runNone, native: runNative, libpcap: runCap, tcpdump: runTcpdump };
@@ -172,17 +174,17 @@ try {
       for (const name of order) {
         const r: Run = { capturer: NAMES[name], rate, round, ...(await RUNNERS[name](p, conf, rate)) };
         runs.push(r);
-        console.error(`round ${round} ${r.capturer.padEnd(22)} ${rate.padStart(5)}: sent ${(r.sentPps / 1e3).toFixed(0)} kpps, received ${r.received}, dropped ${r.drops} (${pct(r)}), cpu ${r.cpuMs.toFixed(0)} ms`);
+        console.error(`round ${round} ${r.capturer.padEnd(22)} ${rate.padStart(5)}: sent ${(r.sentPps / 1e3).toFixed(0)} kpps, received ${r.received}, dropped ${r.drops} (${pct(r)}, ${r.batchDrops} by kwire), cpu ${r.cpuMs.toFixed(0)} ms`);
       }
     }
   }
 } finally {
   p.close();
 }
-console.log(`| capturer | target rate | round | trafgen achieved | received of ${COUNT} | drops | CPU ms |`);
+console.log(`| capturer | target rate | round | generator achieved | received of ${COUNT} | drops (of them kwire's batch drops) | CPU ms |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of runs) {
-  console.log(`| ${r.capturer} | ${r.rate} pps | ${r.round} | ${(r.sentPps / 1e3).toFixed(0)} kpps | ${r.received} | ${r.drops} (${pct(r)}) | ${r.cpuMs.toFixed(0)} |`);
+  console.log(`| ${r.capturer} | ${r.rate} pps | ${r.round} | ${(r.sentPps / 1e3).toFixed(0)} kpps | ${r.received} | ${r.drops} (${pct(r)}; ${r.batchDrops}) | ${r.cpuMs.toFixed(0)} |`);
 }
 console.log('\n| capturer | highest rate with zero drops in every round | drops at max rate (achieved rate) |\n|---|---|---|');
 for (const name of CAPTURERS.filter((c) => c !== 'none').map((c) => NAMES[c])) {

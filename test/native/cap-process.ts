@@ -25,7 +25,7 @@ export class CapProcess {
     this.child.stdin?.on('error', () => { /* the child died: reply() says so */ });
     createInterface({ input: this.child.stdout! }).on('line', (l) => { this.replies.push(JSON.parse(l) as CapReply); this.wake?.(); });
     this.child.stderr!.on('data', (d) => { this.stderr += d; });
-    this.child.on('exit', () => this.wake?.());
+    this.child.on('exit', () => { process.off('exit', this.kill); this.wake?.(); });
   }
 
   /** The next reply line; throws with the child's stderr if it exits first or takes over 20 s. */
