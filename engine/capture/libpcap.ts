@@ -38,10 +38,21 @@ export interface LibpcapOptions extends LiveSourceOptions {
 const LINK_TYPES: Record<string, number> = { NULL: 0, ETHERNET: 1, RAW: 101, IEEE802_11_RADIO: 127, LINKTYPE_LINUX_SLL: 113 };
 
 /**
- * Failed Caps are kept here for the life of the process: cap's destructor stops a uv_poll handle
- * that a failed open() never started, so a failed Cap must be neither reused, closed nor collected.
+ * Caps that were ever created are kept here for the life of the process, never collected:
+ * - a failed one: cap's destructor stops a uv_poll handle that the failed open() never started, so
+ *   it must be neither reused, closed nor collected;
+ * - a closed one: cap's close() stops its uv_poll handle but never uv_close()s it, so the handle
+ *   stays in the event loop's handle list; collecting the Cap would free it while listed (heap
+ *   corruption, seen as "free(): invalid pointer" at exit). Kept without listeners: a few hundred bytes.
  */
-const failedCaps: CapHandle[] = [];
+const retainedCaps: CapHandle[] = [];
+
+/** Closes a Cap that opened and keeps it from the collector (see retainedCaps). */
+function closeCap(c: CapHandle): void {
+  c.close();
+  c.removeAllListeners('packet');
+  retainedCaps.push(c);
+}
 
 let capModule: CapModule | null | undefined;
 let capLoadError = '';
@@ -164,7 +175,7 @@ export class LibpcapSource implements LiveSource {
         this.openOne(cap, name, opts.bpf, opts.bufferSize ?? 32 << 20, snap);
       }
     } catch (e) {
-      for (const c of this.caps) c.close();
+      for (const c of this.caps) closeCap(c);
       throw e;
     }
   }
@@ -177,7 +188,7 @@ export class LibpcapSource implements LiveSource {
     try {
       linkName = handle.open(name, bpf, bufferSize, buffer);
     } catch (e) {
-      failedCaps.push(handle);
+      retainedCaps.push(handle);
       throw this.openError(cap, name, bpf, bufferSize, (e as Error).message);
     }
     const index = this.interfaces.length;
@@ -216,10 +227,10 @@ export class LibpcapSource implements LiveSource {
       let filterAlone = false;
       try {
         probe.open(name, '', bufferSize, Buffer.alloc(64));
-        probe.close();
+        closeCap(probe);
         filterAlone = true;
       } catch {
-        failedCaps.push(probe);
+        retainedCaps.push(probe);
       }
       if (filterAlone) return new KwireError(ERR_CAPTURE_BPF, `bad --bpf filter "${bpf}": ${msg}`);
     }
@@ -348,7 +359,7 @@ export class LibpcapSource implements LiveSource {
     if (this.closed) return;
     this.readSockets(); // last read: the sockets close with the Caps
     this.closed = true;
-    for (const c of this.caps) c.close();
+    for (const c of this.caps) closeCap(c);
     if (this.waiter !== null) {
       if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
       const resolve = this.waiter;
