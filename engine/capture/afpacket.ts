@@ -37,6 +37,8 @@ export interface AfPacketOptions extends LiveSourceOptions {
   batchBytes?: number;
   /** Frames per batch at most (default batchBytes / 64). */
   batchFrames?: number;
+  /** Batch buffers on SharedArrayBuffers, for worker threads that read them in place. */
+  shared?: boolean;
   bpfCompiler?: BpfCompiler;
   /** Addon and build log location (tests); default native/build/Release and native/build.log. */
   native?: AddonPaths;
@@ -82,6 +84,7 @@ export class AfPacketSource implements LiveSource {
   private readonly snapLen: number;
   private readonly batchBytes: number;
   private readonly batchFrames: number;
+  private readonly shared: boolean;
   private readonly pool: FrameBatch[] = [];
   private readonly statBuf = new Float64Array(5);
   private closed = false;
@@ -100,6 +103,7 @@ export class AfPacketSource implements LiveSource {
     this.snapLen = opts.snapLen ?? 65535;
     this.batchBytes = opts.batchBytes ?? 4 << 20;
     this.batchFrames = opts.batchFrames ?? Math.max(1, Math.floor(this.batchBytes / 64));
+    this.shared = opts.shared === true;
     const c = addon.constants;
     const fanoutMode = opts.fanout === undefined ? undefined
       : (opts.fanout.mode === 'lb' ? c.FANOUT_LB : opts.fanout.mode === 'cpu' ? c.FANOUT_CPU : c.FANOUT_HASH)
@@ -178,7 +182,13 @@ export class AfPacketSource implements LiveSource {
   }
 
   private newBatch(): FrameBatch {
-    return { data: new Uint8Array(this.batchBytes), meta: new Uint32Array(this.batchFrames * META_STRIDE), count: 0, firstFrame: 0, sourceOffset: 0 };
+    const metaBytes = this.batchFrames * META_STRIDE * 4;
+    const sab = this.shared;
+    return {
+      data: new Uint8Array(sab ? new SharedArrayBuffer(this.batchBytes) : new ArrayBuffer(this.batchBytes)),
+      meta: new Uint32Array(sab ? new SharedArrayBuffer(metaBytes) : new ArrayBuffer(metaBytes)),
+      count: 0, firstFrame: 0, sourceOffset: 0,
+    };
   }
 
   /** Fills `b` from every ring in turn (several interfaces: one ring each, into one batch). */

@@ -3,15 +3,16 @@
 
 import { parseArgs } from 'node:util';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
-import type { LiveSource, LiveSourceOptions } from '../capture/live-source.js';
-import { LibpcapSource } from '../capture/libpcap.js';
-import { openAfPacket } from '../capture/afpacket.js';
+import type { LiveSource } from '../capture/live-source.js';
+import { LibpcapSource, type LibpcapOptions } from '../capture/libpcap.js';
+import { openAfPacket, type AfPacketOptions } from '../capture/afpacket.js';
 import { ERR_NATIVE_UNAVAILABLE } from '../capture/live-faults.js';
 import { LiveRun, handleSignals } from '../pipeline/live.js';
 import type { LiveMetrics } from '../output/metrics.js';
 import { summaryText } from '../output/stats-record.js';
 import { ENGINE_FLAGS, ENGINE_HELP, engineSpec } from './engine-flags.js';
 import { buildPolicy } from '../pipeline/engine-spec.js';
+import { defaultWorkers } from './inspect-command.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
 export const LIVE_HELP = `kwire live --iface IFACE[,IFACE] [options]
@@ -22,7 +23,9 @@ export const LIVE_HELP = `kwire live --iface IFACE[,IFACE] [options]
   --iface LIST          interfaces to capture on, comma-separated, or any
   --capture BACKEND     native (AF_PACKET ring, default on Linux when the addon is built) or libpcap
   --bpf EXPR            capture filter (tcpdump syntax)
-  --workers N           packet-processing threads (default 1)
+  --workers N           packet-processing threads besides the capture thread, which shards frames
+                        to them by the same hash as kwire inspect (default: cores - 1, at least 1);
+                        0 = capture and inspect on one thread
   --out FILE|-          EVE NDJSON destination (default '-', stdout)
   --stats-interval S    an EVE stats event every S seconds (default 30; 0 = only at exit)
   --metrics HOST:PORT   serve the same figures as Prometheus text on http://HOST:PORT/metrics
@@ -43,7 +46,7 @@ function describe(e: unknown): string {
 }
 
 /** Open the asked backend; without --capture, native on Linux when it loads, else libpcap with a notice. */
-function openSource(backend: string | undefined, opts: LiveSourceOptions, log: (l: string) => void): LiveSource {
+function openSource(backend: string | undefined, opts: LibpcapOptions & AfPacketOptions, log: (l: string) => void): LiveSource {
   if (backend === 'libpcap') return new LibpcapSource(opts);
   if (backend === 'native') return openAfPacket(opts);
   if (process.platform === 'linux') {
@@ -66,7 +69,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
         iface: { type: 'string' },
         capture: { type: 'string' },
         bpf: { type: 'string', default: '' },
-        workers: { type: 'string', default: '1' },
+        workers: { type: 'string', default: String(defaultWorkers()) },
         out: { type: 'string', default: '-' },
         'stats-interval': { type: 'string', default: '30' },
         metrics: { type: 'string' },
@@ -88,7 +91,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   if (ifaces.length === 0) return usage('--iface is required (an interface, several separated by commas, or any)');
   if (v.capture !== undefined && v.capture !== 'native' && v.capture !== 'libpcap') return usage(`--capture is native or libpcap, not "${v.capture}"`);
   const workers = Number(v.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 255) return usage('--workers must be an integer 1..255');
+  if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
   const interval = Number(v['stats-interval']);
   if (!Number.isFinite(interval) || interval < 0 || interval > 86400) return usage('--stats-interval must be 0..86400 seconds');
   const parsedSpec = engineSpec(v, 'eve');
@@ -105,11 +108,9 @@ export async function runLiveCommand(args: string[]): Promise<number> {
     log(`policy not loaded, not starting: ${describe(e)}`);
     return EXIT_BAD_INPUT;
   }
-  if (workers > 1) log(`--workers ${workers}: live capture runs on one thread in this version`);
-
   let source: LiveSource;
   try {
-    source = openSource(v.capture, { ifaces, bpf: v.bpf, promiscuous: true }, log);
+    source = openSource(v.capture, { ifaces, bpf: v.bpf, promiscuous: true, shared: workers > 0 }, log);
   } catch (e) {
     log(describe(e));
     return EXIT_BAD_INPUT;
@@ -119,6 +120,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
     out: v.out,
     spec,
     policy,
+    workers,
     stats: events.has('stats'),
     statsIntervalS: interval,
     nodeName: v['node-name'],
@@ -139,7 +141,8 @@ export async function runLiveCommand(args: string[]): Promise<number> {
     }
   }
   const unhook = handleSignals(run);
-  if (!v.quiet) log(`capturing on ${ifaces.join(',')} with ${source.backend}${v.bpf === '' ? '' : ` (filter: ${v.bpf})`}`);
+  const threads = workers === 0 ? 'on one thread' : `and ${workers} worker thread${workers === 1 ? '' : 's'}`;
+  if (!v.quiet) log(`capturing on ${ifaces.join(',')} with ${source.backend} ${threads}${v.bpf === '' ? '' : ` (filter: ${v.bpf})`}`);
   const result = await run.run();
   unhook();
   await metrics?.close();

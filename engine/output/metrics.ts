@@ -58,6 +58,10 @@ export class LiveMetrics {
       (c, s) => s.workers.forEach((w, i) => c.inc({ worker: String(i) }, w.packets)), snap);
     gauge(reg, 'kwire_worker_packets_per_second', 'Frames inspected per second over the last second, per thread', ['worker'],
       (g, s) => s.workers.forEach((w, i) => g.set({ worker: String(i) }, w.pps)), snap);
+    gauge(reg, 'kwire_worker_flows_active', 'Flows in each thread\'s flow table (kwire_flows_active is their sum)', ['worker'],
+      (g, s) => s.workers.forEach((w, i) => g.set({ worker: String(i) }, w.flowsActive)), snap);
+    counter(reg, 'kwire_worker_restarts_total', 'Worker threads that crashed and were restarted', [], (c, s) => c.inc(s.restarts), snap);
+    counter(reg, 'kwire_worker_lost_packets_total', 'Frames in flight to a worker thread when it crashed (not inspected)', [], (c, s) => c.inc(s.lostPackets), snap);
     counter(reg, 'kwire_decoder_total', 'Decoder counters (stats.decoder.*: pkts, bytes, ipv4, tcp, vxlan, ...)', ['counter'],
       (c, s) => COUNTER_NAMES.forEach((name, i) => { if (name !== 'max_pkt_size') c.inc({ counter: name }, s.counters[i]); }), snap);
     counter(reg, 'kwire_decode_events_total', 'Decode events (stats.decoder.event.<layer>.<name>)', ['event'],

@@ -73,14 +73,25 @@ export class BatchRunner {
       const m = (count - 1) * META_STRIDE;
       this.sweep(firstFrame + count - 0.5, () => insp.flows.expire(meta[m + M_TS_SEC] * 1e6 + Math.floor(meta[m + M_TS_NSEC] / 1000)));
     }
-    const out = this.out;
-    this.out = emptyRecords();
-    return out;
+    return this.take();
+  }
+
+  /**
+   * Live capture's wall-clock tick: end the flows idle past their timeout at `nowUs` (no batch
+   * needed). Returns the records (flow ends, ordered by flow_id).
+   */
+  tick(nowUs: number): RecordBuffer {
+    this.sweep(0, () => this.insp.flows.expire(nowUs));
+    return this.take();
   }
 
   /** End of input: every flow ends; returns the last records. */
   finish(): RecordBuffer {
     this.sweep(END_KEY, () => this.insp.finish());
+    return this.take();
+  }
+
+  private take(): RecordBuffer {
     const out = this.out;
     this.out = emptyRecords();
     return out;

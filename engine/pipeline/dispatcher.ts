@@ -1,6 +1,8 @@
 // The dispatcher: shards each batch to worker threads by the symmetric address-pair hash
 // (shard.ts), bounds the batches in flight (the reader waits when workers lag), merges the
 // workers' records back in capture order (record-buffer.ts), and restarts a worker that crashes.
+// Live capture adds two control messages that take a place in the stream like a batch: a
+// wall-clock tick (idle flows end without traffic) and a policy reload.
 //
 //   reader ─batch (SharedArrayBuffer)─▶ shards ─▶ worker 0..N-1 ─msgpackr records─▶ merge ─▶ sink
 //                                                 (each owns its flows)
@@ -9,11 +11,12 @@ import { Worker } from 'node:worker_threads';
 import { unpack } from 'msgpackr';
 import type { FrameBatch } from '../capture/batch.js';
 import { DecoderConfig } from '../../decoders/packet.js';
-import type { EngineSpec } from './engine-spec.js';
+import type { EngineSpec, PolicySpec } from './engine-spec.js';
 import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './record-buffer.js';
 import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
 import { FAULT_AT_START } from './fault.js';
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
 /** Batches handed to workers and not yet written out; the reader waits beyond this. */
 export const MAX_IN_FLIGHT = 3;
@@ -29,7 +32,10 @@ function startWorker(): Worker {
 }
 
 interface InFlight {
-  batch: FrameBatch;
+  /** null for a control message (tick, policy). */
+  batch: FrameBatch | null;
+  /** Run when the merge reaches this place in the stream (before its records). */
+  then: (() => void) | null;
   parts: (RecordBuffer | null)[];
   remaining: number;
   /** Frames given to each worker. */
@@ -74,6 +80,18 @@ export interface PipelineTotals {
   perWorker: number[];
 }
 
+/**
+ * The merge's threshold/limit decisions for a policy's gated alerts, in output order. DNS-tunnel
+ * rules: the domain's count first, then the rule's own threshold/limit (by its key2).
+ */
+export function policyAdmit(policy: PolicyMatcher | null): Admit | null {
+  return policy === null ? null : (rule, key, nowUs, key2) => {
+    const rate = policy.rate(rule);
+    if (!policy.isDnsTunnel(rule)) return rate.admit(key, nowUs);
+    return policy.tunnelAdmit(rule, Math.floor(key / 2), key % 2 === 1, nowUs) && (!rate.counted || rate.admit(key2, nowUs));
+  };
+}
+
 export class Dispatcher {
   readonly workers: number;
   private readonly lanes: Lane[] = [];
@@ -84,8 +102,9 @@ export class Dispatcher {
   private wake: (() => void) | null = null;
   private lost = 0;
   private restarts = 0;
-  /** Stats of crashed incarnations. */
+  /** Stats of crashed incarnations, and the worker index of each. */
   private readonly dead: WorkerStats[] = [];
+  private readonly deadIndex: number[] = [];
   private finishing = false;
   private fault: number;
   /** Gated alerts held back by threshold/limit. */
@@ -97,7 +116,7 @@ export class Dispatcher {
   /** A worker that cannot start (it crashed before finishing any batch, twice): the run stops. */
   private fatal: Error | null = null;
 
-  constructor(private readonly spec: EngineSpec, workers: number, private readonly opts: DispatcherOptions) {
+  constructor(private spec: EngineSpec, workers: number, private readonly opts: DispatcherOptions) {
     this.workers = Math.max(1, Math.min(255, workers | 0));
     this.sharder = new Sharder(new DecoderConfig(spec.decoder), spec.flow.hashSeed, opts.direction ?? null);
     this.fault = opts.fault ?? -1;
@@ -130,6 +149,7 @@ export class Dispatcher {
     if (lane === undefined || lane.gen !== gen) return;
     if (msg.t === 'done') {
       lane.last = msg.stats;
+      if (msg.error !== undefined) this.opts.warn(`worker ${index} kept its previous policy: ${msg.error}`);
       const f = this.inFlight.get(msg.seq);
       if (f !== undefined && f.parts[index] === null) {
         f.parts[index] = unpack(msg.records) as RecordBuffer;
@@ -138,7 +158,7 @@ export class Dispatcher {
       this.flush();
     } else if (msg.t === 'final') {
       lane.final = unpack(msg.records) as RecordBuffer;
-      lane.finalStats = msg.stats;
+      lane.finalStats = lane.last = msg.stats;
       this.signal();
     }
   }
@@ -155,7 +175,10 @@ export class Dispatcher {
     }
     this.lost += lost;
     this.restarts++;
-    if (lane.last !== null) this.dead.push(lane.last);
+    if (lane.last !== null) {
+      this.dead.push(lane.last);
+      this.deadIndex.push(index);
+    }
     lane.gen = -1;
     void lane.worker.terminate();
     if (lane.last === null && gen >= 1) {
@@ -189,8 +212,9 @@ export class Dispatcher {
       if (f === undefined || f.remaining > 0) break;
       this.inFlight.delete(this.nextOut);
       this.nextOut++;
+      f.then?.();
       this.held += mergeRecords(f.parts as RecordBuffer[], this.opts.write, this.opts.admit);
-      this.opts.recycle(f.batch);
+      if (f.batch !== null) this.opts.recycle(f.batch);
     }
     this.signal();
   }
@@ -206,12 +230,65 @@ export class Dispatcher {
     const frames = new Array<number>(n).fill(0);
     for (let i = 0; i < batch.count; i++) frames[shards[i]]++;
     for (let w = 0; w < n; w++) this.sent[w] = (this.sent[w] ?? 0) + frames[w];
+    await this.enqueue(batch, frames, null, (seq) => ({ t: 'batch', seq, data: batch.data, meta: batch.meta, count: batch.count, firstFrame: batch.firstFrame, shards, names }));
+  }
+
+  /**
+   * Live capture's wall-clock tick: every worker ends its flows idle past their timeout at `nowUs`.
+   * Takes a place in the stream like a batch (and counts toward MAX_IN_FLIGHT).
+   */
+  tick(nowUs: number): Promise<void> {
+    return this.enqueue(null, new Array<number>(this.workers).fill(0), null, (seq) => ({ t: 'tick', seq, nowUs }));
+  }
+
+  /**
+   * Reload the policy at this place in the stream: every worker rebuilds it from `policy` (the
+   * caller compiled it first, so only files changed since can fail there: the worker then keeps
+   * its old policy and `warn` says so) and uses it from the next batch on; `atMerge` runs when the
+   * merge reaches this place (batches before it were inspected and rate-controlled with the old
+   * policy, batches after it with the new one). A worker restarted later builds the new one.
+   */
+  reload(policy: PolicySpec | null, atMerge: () => void): Promise<void> {
+    this.spec = { ...this.spec, policy };
+    return this.enqueue(null, new Array<number>(this.workers).fill(0), atMerge, (seq) => ({ t: 'policy', seq, policy }));
+  }
+
+  private async enqueue(batch: FrameBatch | null, frames: number[], then: (() => void) | null, message: (seq: number) => ToWorker): Promise<void> {
+    const n = this.workers;
     const seq = this.seq++;
-    this.inFlight.set(seq, { batch, parts: new Array<RecordBuffer | null>(n).fill(null), remaining: n, frames });
-    const msg: ToWorker = { t: 'batch', seq, data: batch.data, meta: batch.meta, count: batch.count, firstFrame: batch.firstFrame, shards, names };
+    this.inFlight.set(seq, { batch, then, parts: new Array<RecordBuffer | null>(n).fill(null), remaining: n, frames });
+    const msg = message(seq);
     for (const lane of this.lanes) lane.worker.postMessage(msg);
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
     while (this.inFlight.size >= MAX_IN_FLIGHT) await this.waitForProgress();
+  }
+
+  /** Frames lost in crashed workers so far, and restarts. */
+  get lostFrames(): number {
+    return this.lost;
+  }
+
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  /**
+   * Cumulative stats of each worker (its crashed incarnations included) as of its last answer to a
+   * batch or tick: for stats events and metrics while the run goes on. Allocates; call it rarely.
+   */
+  workerStats(): WorkerStats[] {
+    return this.lanes.map((lane, w) => {
+      const all = this.dead.filter((_, i) => this.deadIndex[i] === w);
+      if (lane.last !== null) all.push(lane.last);
+      return {
+        frames: all.reduce((a, s) => a + s.frames, 0),
+        alerts: all.reduce((a, s) => a + s.alerts, 0),
+        counters: sumArrays(all.map((s) => s.counters)),
+        events: sumArrays(all.map((s) => s.events)),
+        sections: sumSections(all.map((s) => s.sections)),
+        flowCapacity: lane.last?.flowCapacity ?? 0,
+      };
+    });
   }
 
   /** End of input: wait for every batch, end every flow in every worker, and return the totals. */
@@ -242,8 +319,9 @@ export class Dispatcher {
   }
 }
 
-function sumArrays(list: Float64Array[]): Float64Array {
-  const out = new Float64Array(list[0]?.length ?? 0);
+/** Element-wise sum (as long as the longest). */
+export function sumArrays(list: Float64Array[]): Float64Array {
+  const out = new Float64Array(list.reduce((n, a) => Math.max(n, a.length), 0));
   for (const a of list) for (let i = 0; i < a.length; i++) out[i] += a[i];
   return out;
 }

@@ -11,9 +11,9 @@ import { LineSink } from '../output/sink.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 import { BatchRunner } from './batch-runner.js';
-import { Dispatcher, type PipelineTotals } from './dispatcher.js';
+import { Dispatcher, policyAdmit, type PipelineTotals } from './dispatcher.js';
 import { buildPolicy, inspectorOptions, type EngineSpec } from './engine-spec.js';
-import { mergeRecords, type Admit } from './record-buffer.js';
+import { mergeRecords } from './record-buffer.js';
 import { ProgressLine } from './progress.js';
 
 export interface InspectOptions {
@@ -61,12 +61,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   let dispatcher: Dispatcher | null = null;
   let reader: CaptureReader | null = null;
   const policy = opts.policy !== undefined ? opts.policy : opts.spec.policy === null ? null : buildPolicy(opts.spec.policy);
-  // DNS-tunnel rules: the domain's count first, then the rule's own threshold/limit (by its key2)
-  const admit: Admit | null = policy === null ? null : (rule, key, nowUs, key2) => {
-    const rate = policy.rate(rule);
-    if (!policy.isDnsTunnel(rule)) return rate.admit(key, nowUs);
-    return policy.tunnelAdmit(rule, Math.floor(key / 2), key % 2 === 1, nowUs) && (!rate.counted || rate.admit(key2, nowUs));
-  };
+  const admit = policyAdmit(policy);
   let held = 0;
   if (threaded) {
     dispatcher = new Dispatcher(opts.spec, opts.workers, {

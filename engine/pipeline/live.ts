@@ -1,16 +1,17 @@
-// Live inspection: a LiveSource (native AF_PACKET or libpcap) → Inspector → EVE sink, with a stats
-// event every interval, idle-flow expiry on the wall clock, signals (stop, policy reload) and a
-// snapshot for the Prometheus endpoint. One thread for now; see "What remains" in README.md.
+// Live inspection: a LiveSource (native AF_PACKET or libpcap) → engine (this thread, or worker
+// threads: live-engine.ts) → EVE sink, with a stats event every interval, idle-flow expiry on the
+// wall clock, signals (stop, policy reload) and a snapshot for the Prometheus endpoint.
 
-import { M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE, M_TS_NSEC, M_TS_SEC } from '../capture/batch.js';
+import { M_LINKTYPE, META_STRIDE } from '../capture/batch.js';
+import type { FrameBatch } from '../capture/batch.js';
 import type { LiveSource, LiveSourceStats } from '../capture/live-source.js';
 import { KwireError } from '../errors.js';
 import { eveHostSuffix } from '../output/eve-common.js';
 import { LineSink } from '../output/sink.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
-import { Inspector } from './inspector.js';
-import { inspectorOptions, type EngineSpec } from './engine-spec.js';
+import type { EngineSpec } from './engine-spec.js';
+import { ThreadEngine, WorkerEngine, type EngineCounters, type LiveEngine } from './live-engine.js';
 
 /** How long one `next()` waits for traffic before the loop runs its timers anyway. */
 const WAIT_MS = 100;
@@ -19,9 +20,14 @@ export interface LiveOptions {
   source: LiveSource;
   /** Where records go ('-' = stdout); always EVE NDJSON. */
   out: string;
-  /** The packet path's settings (format is always eve here) and the compiled policy, if any. */
+  /**
+   * The packet path's settings (format is always eve here) and the compiled policy, if any. With
+   * workers, each worker builds its own policy from `spec.policy`, so it must name the policy.
+   */
   spec: EngineSpec;
   policy: PolicyMatcher | null;
+  /** Worker threads; 0 (default) = inspect on this thread. The source's batches must then be shared. */
+  workers?: number;
   /** Write a stats event at exit (and every `statsIntervalS`). */
   stats: boolean;
   /** Seconds between EVE stats events; 0 = only one at exit (when `stats` is in the events). */
@@ -39,8 +45,11 @@ export interface LiveSnapshot {
   uptimeS: number;
   backend: string;
   capture: LiveSourceStats;
-  /** Per packet-processing thread: frames inspected, and the rate over the last second or more. */
-  workers: { packets: number; pps: number }[];
+  /** Per packet-processing thread: frames inspected, the rate over the last second or more, live flows. */
+  workers: { packets: number; pps: number; flowsActive: number }[];
+  /** Worker threads that crashed (each restarted) and the frames in flight to them, lost. */
+  restarts: number;
+  lostPackets: number;
   /** Decoder counters and decode events (decoders/counters.ts, decoders/events.ts), cumulative. */
   counters: Float64Array;
   events: Float64Array;
@@ -62,7 +71,8 @@ export interface LiveResult {
 }
 
 export class LiveRun {
-  private readonly insp: Inspector;
+  private readonly engine: LiveEngine;
+  private readonly threaded: boolean;
   private readonly sink: LineSink;
   private readonly linkTypes = new Float64Array(65536);
   private readonly started = Date.now();
@@ -70,11 +80,10 @@ export class LiveRun {
   private reloadPending = false;
   private reloads = 0;
   private reloadFailures = 0;
-  private frames = 0;
-  private rateFrames = 0;
+  private rateFrames: number[] = [];
   private rateAt = Date.now();
-  private pps = 0;
-  private readonly names: string[];
+  private pps: number[] = [];
+  private names: string[] = [];
   private readonly host: string;
   private readonly statsEvents: boolean;
   private wake: (() => void) | null = null;
@@ -85,9 +94,11 @@ export class LiveRun {
     const sink = this.sink;
     const host = this.host;
     const emit = host === '' ? (line: string): void => sink.write(line) : (line: string): void => sink.write(line.slice(0, -1) + host);
-    this.insp = new Inspector(inspectorOptions({ ...opts.spec, format: 'eve' }, opts.policy), emit);
-    this.insp.flows.autoSweep = false; // idle flows end on the wall clock, swept once a second below
-    this.names = opts.source.interfaces.map((i) => i.name);
+    const spec: EngineSpec = { ...opts.spec, format: 'eve' };
+    const recycle = (b: FrameBatch): void => opts.source.recycle(b);
+    const workers = opts.workers ?? 0;
+    this.threaded = workers > 0;
+    this.engine = workers > 0 ? new WorkerEngine(spec, opts.policy, workers, emit, recycle, opts.log) : new ThreadEngine(spec, opts.policy, emit, recycle);
     this.statsEvents = opts.stats || opts.statsIntervalS > 0;
   }
 
@@ -103,18 +114,23 @@ export class LiveRun {
   }
 
   snapshot(): LiveSnapshot {
-    const f = this.insp.flows;
+    return this.snapshotOf(this.engine.counters());
+  }
+
+  private snapshotOf(e: EngineCounters): LiveSnapshot {
     const now = Date.now();
     return {
       uptimeS: (now - this.started) / 1000,
       backend: this.opts.source.backend,
       capture: this.opts.source.stats(),
-      workers: [{ packets: this.frames, pps: this.pps }],
-      counters: this.insp.pkt.counters,
-      events: this.insp.pkt.events,
-      alerts: this.insp.alerts,
-      flowsActive: f.active,
-      flowCapacity: f.capacity,
+      workers: e.packets.map((packets, i) => ({ packets, pps: this.pps[i] ?? 0, flowsActive: e.flowsActive[i] })),
+      restarts: e.restarts,
+      lostPackets: e.lostPackets,
+      counters: e.counters,
+      events: e.events,
+      alerts: e.alerts,
+      flowsActive: e.flowsActive.reduce((a, b) => a + b, 0),
+      flowCapacity: e.flowCapacity,
       reloads: this.reloads,
       reloadFailures: this.reloadFailures,
       records: this.sink.written,
@@ -125,8 +141,7 @@ export class LiveRun {
   /** Capture and inspect until stop() or the source closes. */
   async run(): Promise<LiveResult> {
     const { source } = this.opts;
-    const insp = this.insp;
-    const names = this.names;
+    const engine = this.engine;
     const interval = this.opts.statsIntervalS * 1000;
     let nextStats = interval > 0 ? this.started + interval : Infinity;
     let nextSweep = this.started + 1000;
@@ -134,25 +149,24 @@ export class LiveRun {
     const stopped = new Promise<null>((resolve) => { this.wake = () => resolve(null); });
     try {
       while (!this.stopping) {
-        if (this.reloadPending) this.reload();
+        if (this.reloadPending) await this.reload();
         const batch = await Promise.race([source.next(WAIT_MS), stopped]);
         if (batch === null) {
           if (this.stopping) break; // the pending next() resolves when the source closes
-          throw new KwireError('KWIRE_ERR_LIVE_CLOSED', `capture on ${names.join(',')} ended`);
+          throw new KwireError('KWIRE_ERR_LIVE_CLOSED', `capture on ${this.names.join(',')} ended`);
         }
-        const { data, meta, count, firstFrame } = batch;
-        for (let i = 0; i < count; i++) {
-          const m = i * META_STRIDE;
-          const lt = meta[m + M_LINKTYPE];
-          this.linkTypes[lt & 0xffff]++;
-          insp.frame(data, meta[m + M_OFFSET], meta[m + M_CAPLEN], meta[m + M_ORIGLEN], lt,
-            meta[m + M_TS_SEC], meta[m + M_TS_NSEC], firstFrame + i, names[meta[m + M_IFACE]] ?? '');
+        const { meta, count } = batch;
+        if (count > 0) {
+          for (let i = 0; i < count; i++) this.linkTypes[meta[i * META_STRIDE + M_LINKTYPE] & 0xffff]++;
+          // 'any' on the native ring learns interfaces as their frames arrive
+          if (source.interfaces.length !== this.names.length) this.names = source.interfaces.map((f) => f.name);
+          await engine.submit(batch, this.names);
+        } else {
+          source.recycle(batch);
         }
-        this.frames += count;
-        source.recycle(batch); // records were rendered as they were emitted: nothing points into it
         const now = Date.now();
         if (now >= nextSweep) {
-          insp.flows.expire(now * 1000);
+          await engine.tick(now);
           this.rate(now);
           nextSweep = now + 1000;
         }
@@ -167,7 +181,11 @@ export class LiveRun {
       inputError = e as Error;
     }
     await source.close();
-    insp.finish();
+    try {
+      await engine.finish();
+    } catch (e) {
+      inputError ??= e as Error;
+    }
     if (this.statsEvents) this.writeStats(Date.now());
     let outputError: Error | null = null;
     try {
@@ -181,33 +199,37 @@ export class LiveRun {
   private rate(now: number): void {
     const dt = (now - this.rateAt) / 1000;
     if (dt <= 0) return;
-    this.pps = Math.round((this.frames - this.rateFrames) / dt);
-    this.rateFrames = this.frames;
+    const packets = this.engine.counters().packets;
+    this.pps = packets.map((p, i) => Math.round((p - (this.rateFrames[i] ?? 0)) / dt));
+    this.rateFrames = packets;
     this.rateAt = now;
   }
 
-  private reload(): void {
+  private async reload(): Promise<void> {
     this.reloadPending = false;
     const load = this.opts.loadPolicy;
     if (load === null) {
       this.opts.log('SIGHUP: no --policy to reload');
       return;
     }
+    let policy: PolicyMatcher | null;
     try {
-      const policy = load();
-      this.insp.setPolicy(policy);
-      this.reloads++;
-      this.opts.log('SIGHUP: policy reloaded');
+      policy = load();
     } catch (e) {
       this.reloadFailures++;
       const msg = e instanceof KwireError ? `${e.message} [${e.code}]` : (e as Error).message;
       this.opts.log(`SIGHUP: policy not reloaded, the previous one stays in force: ${msg}`);
+      return;
     }
+    await this.engine.setPolicy(policy);
+    this.reloads++;
+    this.opts.log('SIGHUP: policy reloaded');
   }
 
   /** One EVE stats event, Suricata's layout plus the capture, workers and policy sections. */
   private writeStats(now: number): void {
-    const s = this.snapshot();
+    const e = this.engine.counters();
+    const s = this.snapshotOf(e);
     const c = s.capture;
     const sections: Record<string, Record<string, unknown>> = {
       capture: {
@@ -220,10 +242,11 @@ export class LiveRun {
         bytes: c.bytes,
         backend: s.backend,
       },
-      workers: Object.fromEntries(s.workers.map((w, i) => [`W#${String(i + 1).padStart(2, '0')}`, { packets: w.packets, pkts_per_s: w.pps }])),
-      ...this.insp.statsSections(),
+      workers: Object.fromEntries(s.workers.map((w, i) => [`W#${String(i + 1).padStart(2, '0')}`, { packets: w.packets, pkts_per_s: w.pps, flows_active: w.flowsActive }])),
+      ...e.sections,
       policy: { reloads: s.reloads, reload_failures: s.reloadFailures },
     };
+    if (this.threaded) sections.dispatcher = { workers: s.workers.length, restarts: s.restarts, lost_packets: s.lostPackets };
     const stats: RunStats = {
       counters: s.counters, events: s.events, linkTypes: this.linkTypes, alerts: s.alerts,
       elapsedMs: now - this.started, lastTsSec: Math.floor(now / 1000), sections,

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { pack } from 'msgpackr';
 import { buildPolicy, inspectorOptions } from './engine-spec.js';
 import { BatchRunner } from './batch-runner.js';
+import { emptyRecords } from './record-buffer.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
 import { FAULT_AT_START } from './fault.js';
 
@@ -31,6 +32,7 @@ function stats(r: BatchRunner): WorkerStats {
     counters: r.insp.pkt.counters,
     events: r.insp.pkt.events,
     sections: r.insp.statsSections(),
+    flowCapacity: r.insp.flows.capacity,
   };
 }
 
@@ -46,6 +48,18 @@ port.on('message', (msg: ToWorker) => {
     const recs = runner!.run(msg.data, msg.meta, msg.count, msg.firstFrame, msg.names, msg.shards, me, fault);
     const records = encode(recs);
     send({ t: 'done', seq: msg.seq, records, stats: stats(runner!) }, [records.buffer as ArrayBuffer]);
+  } else if (msg.t === 'tick') {
+    const records = encode(runner!.tick(msg.nowUs));
+    send({ t: 'done', seq: msg.seq, records, stats: stats(runner!) }, [records.buffer as ArrayBuffer]);
+  } else if (msg.t === 'policy') {
+    let error: string | undefined;
+    try {
+      runner!.insp.setPolicy(msg.policy === null ? null : buildPolicy(msg.policy));
+    } catch (e) {
+      error = (e as Error).message; // the main thread compiled it a moment ago: the files changed since
+    }
+    const records = encode(emptyRecords());
+    send({ t: 'done', seq: msg.seq, records, stats: stats(runner!), error }, [records.buffer as ArrayBuffer]);
   } else if (msg.t === 'finish') {
     const records = encode(runner!.finish());
     send({ t: 'final', records, stats: stats(runner!) }, [records.buffer as ArrayBuffer]);

@@ -2,7 +2,7 @@
 // message per packet: a batch's bytes and metadata table are SharedArrayBuffers that every worker
 // reads in place; records come back once per batch, encoded with msgpackr.
 
-import type { EngineSpec } from './engine-spec.js';
+import type { EngineSpec, PolicySpec } from './engine-spec.js';
 
 export interface InitMessage {
   t: 'init';
@@ -31,7 +31,29 @@ export interface FinishMessage {
   t: 'finish';
 }
 
-export type ToWorker = InitMessage | BatchMessage | FinishMessage;
+/**
+ * Live capture, once a second on the wall clock: end the flows idle past their timeout at `nowUs`
+ * even when no batch arrives. Answered with a DoneMessage of the same `seq` (a place in the
+ * stream like a batch's: its records are merged in order).
+ */
+export interface TickMessage {
+  t: 'tick';
+  seq: number;
+  nowUs: number;
+}
+
+/**
+ * A policy reload (SIGHUP) at this place in the stream: rebuild the policy from `policy` and use
+ * it from the next batch on (Inspector.setPolicy). Answered with a DoneMessage of the same `seq`;
+ * `error` is set when the rebuild failed here (the worker keeps its previous policy).
+ */
+export interface PolicyMessage {
+  t: 'policy';
+  seq: number;
+  policy: PolicySpec | null;
+}
+
+export type ToWorker = InitMessage | BatchMessage | FinishMessage | TickMessage | PolicyMessage;
 
 /** Cumulative counters of one worker. */
 export interface WorkerStats {
@@ -40,6 +62,8 @@ export interface WorkerStats {
   counters: Float64Array;
   events: Float64Array;
   sections: Record<string, Record<string, unknown>>;
+  /** Flows this worker's table holds at most. */
+  flowCapacity: number;
 }
 
 export interface ReadyMessage {
@@ -53,6 +77,8 @@ export interface DoneMessage {
   records: Uint8Array;
   /** Counters so far: kept by the dispatcher, so a worker that crashes later still counts. */
   stats: WorkerStats;
+  /** A PolicyMessage that failed in this worker: why (file:line:column). */
+  error?: string;
 }
 
 export interface FinalMessage {

@@ -16,7 +16,7 @@ function snapshot(kernelCounters: boolean): LiveSnapshot {
   return {
     uptimeS: 12.5, backend: kernelCounters ? 'native' : 'libpcap',
     capture: { packets: 100, bytes: 6400, kernelPackets: 105, kernelDrops: 5, ifaceDrops: 2, batchDrops: 1, kernelCounters },
-    workers: [{ packets: 60, pps: 6 }, { packets: 40, pps: 4 }],
+    workers: [{ packets: 60, pps: 6, flowsActive: 5 }, { packets: 40, pps: 4, flowsActive: 4 }], restarts: 1, lostPackets: 12,
     counters, events, alerts: 7, flowsActive: 9, flowCapacity: 65536, reloads: 2, reloadFailures: 1, records: 30, recordsDropped: 0,
   };
 }
@@ -38,6 +38,9 @@ test('every figure of the snapshot, under its name and labels', async () => {
   assert.is(value(text, 'kwire_capture_batch_drops_total{backend="native"}'), 1);
   assert.is(value(text, 'kwire_worker_packets_total{worker="1"}'), 40);
   assert.is(value(text, 'kwire_worker_packets_per_second{worker="0"}'), 6);
+  assert.is(value(text, 'kwire_worker_flows_active{worker="1"}'), 4);
+  assert.is(value(text, 'kwire_worker_restarts_total'), 1);
+  assert.is(value(text, 'kwire_worker_lost_packets_total'), 12);
   assert.is(value(text, 'kwire_decoder_total{counter="tcp"}'), 41);
   assert.is(value(text, 'kwire_decode_events_total{event="ipv4.trunc_pkt"}'), 3);
   assert.is(value(text, 'kwire_decode_events_total{event="tcp.hlen_too_small"}'), 0);

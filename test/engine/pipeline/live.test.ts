@@ -1,7 +1,9 @@
 // The live loop (engine/pipeline/live.ts) on a real libpcap capture of loopback TCP connections to
-// ports of our own: a policy reload changes which rule fires from the next batch on, a reload that
-// does not compile keeps the old rules, records carry "host", and stop() flushes flows and stats.
-// Needs root (CAP_NET_RAW), as CI runs.
+// ports of our own, on one thread and on two worker threads: a policy reload changes which rule
+// fires from the next batch on, a reload that does not compile keeps the old rules, records carry
+// "host", idle flows end on the wall clock without traffic, per-worker packets add up to the
+// capture, and stop() flushes flows and stats. Needs root (CAP_NET_RAW), as CI runs; run in a
+// process of its own (test/run.mjs) as it starts worker threads.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, connect, type Server } from 'node:net';
@@ -10,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LibpcapSource, libpcapUnavailable } from '../../../engine/capture/libpcap.js';
 import { LiveRun } from '../../../engine/pipeline/live.js';
-import { FlowConfig } from '../../../engine/flow/flow-config.js';
+import type { EngineSpec } from '../../../engine/pipeline/engine-spec.js';
+import { FlowConfig, type FlowTimeouts } from '../../../engine/flow/flow-config.js';
 import { loadPolicy } from '../../../rules/parse/policy.js';
 import { compilePolicy } from '../../../rules/compile/compile-policy.js';
 import { PolicyMatcher } from '../../../rules/match/policy-matcher.js';
@@ -52,72 +55,118 @@ async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
   return cond();
 }
 
-test('reload swaps the rules between batches; a broken policy keeps them; stop flushes', async () => {
-  if (!usable) return;
+function spec(policyFile: string, tcp: FlowTimeouts = flowDefaults.tcp): EngineSpec {
+  return {
+    decoder: { vxlanPorts: [4789], genevePorts: [6081], maxTunnelDepth: 4 },
+    flow: { maxFlows: 1024, tcp, udp: flowDefaults.udp, other: flowDefaults.other, hashSeed: 0 },
+    reassembly: { streamDepth: 32768, memcap: 1 << 24 },
+    events: ['alert', 'flow'], format: 'eve', alertPorts: null, policy: { path: policyFile, profileFlags: {}, suricata: [] },
+  };
+}
+
+/** A LiveRun on `lo` filtered to P1 and P2, with servers on both ports. */
+async function start(workers: number, tcp?: FlowTimeouts) {
   const dir = mkdtempSync(join(tmpdir(), 'kwire-live-loop-'));
-  const servers: Server[] = [];
   const policyFile = join(dir, 'policy.yaml');
   const eve = join(dir, 'eve.json');
   writeFileSync(policyFile, policyYaml(P1, 9900001));
   const log: string[] = [];
-  const source = new LibpcapSource({ ifaces: ['lo'], bpf: `tcp port ${P1} or tcp port ${P2}`, promiscuous: true });
+  const source = new LibpcapSource({ ifaces: ['lo'], bpf: `tcp port ${P1} or tcp port ${P2}`, promiscuous: true, shared: workers > 0 });
   const run = new LiveRun({
-    source, out: eve, statsIntervalS: 0, nodeName: 'node-7',
-    spec: {
-      decoder: { vxlanPorts: [4789], genevePorts: [6081], maxTunnelDepth: 4 },
-      flow: { maxFlows: 1024, tcp: flowDefaults.tcp, udp: flowDefaults.udp, other: flowDefaults.other, hashSeed: 0 },
-      reassembly: { streamDepth: 32768, memcap: 1 << 24 },
-      events: ['alert', 'flow'], format: 'eve', alertPorts: null, policy: null,
-    },
+    source, out: eve, statsIntervalS: 0, nodeName: 'node-7', workers,
+    spec: spec(policyFile, tcp),
     policy: compile(policyFile),
     stats: true,
     loadPolicy: () => compile(policyFile),
     log: (l) => log.push(l),
   });
   const done = run.run();
-  try {
-    for (const port of [P1, P2]) {
-      const srv = createServer((s) => s.resume().on('end', () => s.end())).listen(port, '127.0.0.1');
-      servers.push(srv);
-      await new Promise((r) => srv.once('listening', r));
-    }
-    await connectTo(P1);
-    await connectTo(P2);
-    assert.ok(await until(() => sids(eve).includes(9900001)), 'first policy fires on P1');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(sids(eve), [9900001], 'and not on P2');
-
-    writeFileSync(policyFile, 'version: 1\nrules: [\n');
-    run.requestReload();
-    assert.ok(await until(() => log.some((l) => l.includes('policy not reloaded'))), log.join('\n'));
-    assert.match(log.find((l) => l.includes('policy not reloaded'))!, /policy\.yaml/);
-    await connectTo(P1);
-    assert.ok(await until(() => sids(eve).filter((s) => s === 9900001).length === 2), 'old rules still in force');
-
-    writeFileSync(policyFile, policyYaml(P2, 9900002));
-    run.requestReload();
-    assert.ok(await until(() => log.includes('SIGHUP: policy reloaded')), log.join('\n'));
-    await connectTo(P1);
-    await connectTo(P2);
-    assert.ok(await until(() => sids(eve).includes(9900002)), 'new policy fires on P2');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(sids(eve), [9900001, 9900001, 9900002], 'and no longer on P1');
-  } finally {
+  const servers: Server[] = [];
+  for (const port of [P1, P2]) {
+    const srv = createServer((s) => s.resume().on('end', () => s.end())).listen(port, '127.0.0.1');
+    servers.push(srv);
+    await new Promise((r) => srv.once('listening', r));
+  }
+  const stop = async () => {
     run.stop();
     const result = await done;
     for (const s of servers) s.close();
     const recs = ndjson(readFileSync(eve, 'utf8'));
     rmSync(dir, { recursive: true, force: true });
-    assert.is(result.inputError, null);
-    assert.is(result.outputError, null);
-    assert.ok(recs.every((r) => r.host === 'node-7'), 'host on every record');
-    const flows = recs.filter((r) => r.event_type === 'flow');
-    assert.is(flows.length, 5, 'every connection flushed as a flow record');
-    assert.is(recs[recs.length - 1].event_type, 'stats');
-    assert.is(recs[recs.length - 1].stats.policy.reloads, 1);
-    assert.is(recs[recs.length - 1].stats.policy.reload_failures, 1);
-    assert.is(result.snapshot.capture.packets, result.snapshot.workers[0].packets);
-  }
-});
+    return { result, recs };
+  };
+  return { run, policyFile, eve, log, stop };
+}
+
+for (const workers of [0, 2]) {
+  test(`--workers ${workers}: reload swaps the rules between batches; a broken policy keeps them; stop flushes`, async () => {
+    if (!usable) return;
+    const { run, policyFile, eve, log, stop } = await start(workers);
+    try {
+      await connectTo(P1);
+      await connectTo(P2);
+      assert.ok(await until(() => sids(eve).includes(9900001)), 'first policy fires on P1');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sids(eve), [9900001], 'and not on P2');
+
+      writeFileSync(policyFile, 'version: 1\nrules: [\n');
+      run.requestReload();
+      assert.ok(await until(() => log.some((l) => l.includes('policy not reloaded'))), log.join('\n'));
+      assert.match(log.find((l) => l.includes('policy not reloaded'))!, /policy\.yaml/);
+      await connectTo(P1);
+      assert.ok(await until(() => sids(eve).filter((s) => s === 9900001).length === 2), 'old rules still in force');
+
+      writeFileSync(policyFile, policyYaml(P2, 9900002));
+      run.requestReload();
+      assert.ok(await until(() => log.includes('SIGHUP: policy reloaded')), log.join('\n'));
+      await connectTo(P1);
+      await connectTo(P2);
+      assert.ok(await until(() => sids(eve).includes(9900002)), 'new policy fires on P2');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sids(eve), [9900001, 9900001, 9900002], 'and no longer on P1');
+    } finally {
+      const { result, recs } = await stop();
+      assert.is(result.inputError, null);
+      assert.is(result.outputError, null);
+      assert.ok(recs.every((r) => r.host === 'node-7'), 'host on every record');
+      const flows = recs.filter((r) => r.event_type === 'flow');
+      assert.is(flows.length, 5, 'every connection flushed as a flow record');
+      assert.is(recs[recs.length - 1].event_type, 'stats');
+      assert.is(recs[recs.length - 1].stats.policy.reloads, 1);
+      assert.is(recs[recs.length - 1].stats.policy.reload_failures, 1);
+      const w = result.snapshot.workers;
+      assert.is(w.length, Math.max(1, workers));
+      assert.is(w.reduce((a, x) => a + x.packets, 0), result.snapshot.capture.packets, 'per-thread packets add up to the capture');
+      assert.ok(result.snapshot.capture.packets >= 40, `${result.snapshot.capture.packets} packets`);
+      const st = recs[recs.length - 1].stats;
+      assert.is(Object.keys(st.workers).length, Math.max(1, workers));
+      assert.is(st.decoder.pkts, result.snapshot.capture.packets);
+      if (workers > 0) assert.equal(st.dispatcher, { workers, restarts: 0, lost_packets: 0 });
+    }
+  });
+
+  test(`--workers ${workers}: an idle flow ends on the wall clock, without traffic after it`, async () => {
+    if (!usable) return;
+    const { eve, stop } = await start(workers, { new: 1, established: 1, closed: 1 });
+    let recs: Record<string, any>[] = [];
+    try {
+      await connectTo(P1);
+      const closedAt = Date.now();
+      const flowRecs = (): Record<string, any>[] => {
+        const t = readFileSync(eve, 'utf8');
+        return ndjson(t.slice(0, t.lastIndexOf('\n') + 1)).filter((r) => r.event_type === 'flow');
+      };
+      assert.ok(await until(() => flowRecs().length === 1, 6000), 'the flow record comes while nothing is captured');
+      const f = flowRecs()[0];
+      assert.is(f.flow.reason, 'timeout');
+      assert.is(f.dest_port, P1);
+      assert.ok(Date.now() - closedAt >= 900, 'not before its 1 s timeout');
+    } finally {
+      ({ recs } = await stop());
+    }
+    assert.is(recs.filter((r) => r.event_type === 'flow').length, 1, 'ended once, nothing left for the shutdown');
+    assert.is(recs[recs.length - 1].stats.flow.timed_out, 1);
+  });
+}
 
 test.run();
