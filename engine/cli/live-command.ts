@@ -140,6 +140,14 @@ export async function runLiveCommand(args: string[]): Promise<number> {
       return EXIT_BAD_INPUT;
     }
   }
+  try {
+    await run.ready();
+  } catch (e) {
+    log(describe(e));
+    await metrics?.close();
+    await source.close();
+    return EXIT_BAD_INPUT;
+  }
   const unhook = handleSignals(run);
   const threads = workers === 0 ? 'on one thread' : `and ${workers} worker thread${workers === 1 ? '' : 's'}`;
   if (!v.quiet) log(`capturing on ${ifaces.join(',')} with ${source.backend} ${threads}${v.bpf === '' ? '' : ` (filter: ${v.bpf})`}`);

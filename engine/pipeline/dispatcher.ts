@@ -46,6 +46,8 @@ interface Lane {
   worker: Worker;
   /** Incarnation; a restarted worker gets a new one, late events of the old one are ignored. */
   gen: number;
+  /** The worker has built its Inspector (answered init). */
+  ready: boolean;
   last: WorkerStats | null;
   final: RecordBuffer | null;
   finalStats: WorkerStats | null;
@@ -133,7 +135,7 @@ export class Dispatcher {
 
   private spawn(index: number, gen: number): Lane {
     const worker = startWorker();
-    const lane: Lane = { worker, gen, last: null, final: null, finalStats: null };
+    const lane: Lane = { worker, gen, ready: false, last: null, final: null, finalStats: null };
     const init: ToWorker = { t: 'init', spec: this.spec, index, workers: this.workers, fault: gen === 0 || this.fault === FAULT_AT_START ? this.fault : -1 };
     worker.postMessage(init);
     worker.on('message', (msg: FromWorker) => this.onMessage(index, gen, msg));
@@ -147,7 +149,10 @@ export class Dispatcher {
   private onMessage(index: number, gen: number, msg: FromWorker): void {
     const lane = this.lanes[index];
     if (lane === undefined || lane.gen !== gen) return;
-    if (msg.t === 'done') {
+    if (msg.t === 'ready') {
+      lane.ready = true;
+      this.signal();
+    } else if (msg.t === 'done') {
       lane.last = msg.stats;
       if (msg.error !== undefined) this.opts.warn(`worker ${index} kept its previous policy: ${msg.error}`);
       const f = this.inFlight.get(msg.seq);
@@ -261,6 +266,11 @@ export class Dispatcher {
     for (const lane of this.lanes) lane.worker.postMessage(msg);
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
     while (this.inFlight.size >= MAX_IN_FLIGHT) await this.waitForProgress();
+  }
+
+  /** Resolves once every worker has built its Inspector (batches sent earlier simply wait in its queue). */
+  async ready(): Promise<void> {
+    while (this.lanes.some((l) => !l.ready)) await this.waitForProgress();
   }
 
   /** Frames lost in crashed workers so far, and restarts. */

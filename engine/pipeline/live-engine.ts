@@ -32,6 +32,8 @@ export interface EngineCounters {
 }
 
 export interface LiveEngine {
+  /** Resolves when the engine can inspect (worker threads started); throws when they cannot start. */
+  ready(): Promise<void>;
   /** Inspect a batch with frames; the engine hands it back to the source when nothing points into it. */
   submit(batch: FrameBatch, names: string[]): Promise<void>;
   /** The wall clock (ms), about once a second: flows idle past their timeout end. */
@@ -52,6 +54,8 @@ export class ThreadEngine implements LiveEngine {
     this.insp = new Inspector(inspectorOptions(spec, policy), emit);
     this.insp.flows.autoSweep = false; // idle flows end on the wall clock (tick)
   }
+
+  async ready(): Promise<void> {}
 
   async submit(batch: FrameBatch, names: string[]): Promise<void> {
     const { data, meta, count, firstFrame } = batch;
@@ -107,6 +111,10 @@ export class WorkerEngine implements LiveEngine {
       admit: (rule, key, nowUs, key2) => this.admit === null || this.admit(rule, key, nowUs, key2),
       direction: (pkt) => this.shardPolicy === null ? DIR_ANY : this.shardPolicy.clusterDirection(pkt),
     });
+  }
+
+  ready(): Promise<void> {
+    return this.dispatcher.ready();
   }
 
   submit(batch: FrameBatch, names: string[]): Promise<void> {

@@ -93,13 +93,30 @@ export class LiveRun {
     this.host = opts.nodeName === '' ? '' : eveHostSuffix(opts.nodeName);
     const sink = this.sink;
     const host = this.host;
-    const emit = host === '' ? (line: string): void => sink.write(line) : (line: string): void => sink.write(line.slice(0, -1) + host);
+    const write = host === '' ? (line: string): void => sink.write(line) : (line: string): void => sink.write(line.slice(0, -1) + host);
     const spec: EngineSpec = { ...opts.spec, format: 'eve' };
     const recycle = (b: FrameBatch): void => opts.source.recycle(b);
     const workers = opts.workers ?? 0;
     this.threaded = workers > 0;
-    this.engine = workers > 0 ? new WorkerEngine(spec, opts.policy, workers, emit, recycle, opts.log) : new ThreadEngine(spec, opts.policy, emit, recycle);
+    if (workers === 0) {
+      this.engine = new ThreadEngine(spec, opts.policy, write, recycle);
+    } else {
+      // workers' records are merged when their answers arrive, while the loop waits for traffic:
+      // they go out on the next turn of the event loop, not at the next batch
+      let queued = false;
+      const flush = (): void => { queued = false; void sink.drain(); };
+      const emit = (line: string): void => {
+        write(line);
+        if (!queued) { queued = true; setImmediate(flush); }
+      };
+      this.engine = new WorkerEngine(spec, opts.policy, workers, emit, recycle, opts.log);
+    }
     this.statsEvents = opts.stats || opts.statsIntervalS > 0;
+  }
+
+  /** Resolves when the packet path can inspect (worker threads started); throws when they cannot start. */
+  ready(): Promise<void> {
+    return this.engine.ready();
   }
 
   /** Stop after the current batch: flows are flushed, records and the last stats written. */

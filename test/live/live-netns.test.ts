@@ -1,8 +1,10 @@
 // kwire live acceptance, as root: real servers (openssl s_server, python http.server on
 // 169.254.169.254, socat on 10250 and 6443) and clients (curl, socat) in two network namespaces;
 // `kwire live` captures on the client's veth with each available backend and the default policy,
-// and must raise the metadata-api, control-plane-exposure and blocked-destination alerts within
-// seconds, lose no packet, serve its counters over HTTP, survive a broken policy on SIGHUP and
+// on one thread (--workers 0) and on two worker threads (--workers 2), and must raise the same
+// metadata-api, control-plane-exposure and blocked-destination alerts within seconds, lose no
+// packet (per-worker packets adding up to the capture), serve its counters over HTTP, survive a
+// broken policy on SIGHUP, switch to a fixed one (a rule that fires only after the reload) and
 // flush flows and records on SIGTERM (exit 0).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,7 +18,12 @@ import { IMDS_IP, NetnsPair, OUTSIDE_IP, POD_IP, SERVER_OUTSIDE_IP, SERVER_POD_N
 const why = netnsUnavailable();
 if (why !== '') console.log(`live netns tests skipped: ${why}`);
 const MINER_SNI = 'supportxmr.com'; // rules/default/lists/miner-pools.txt → miner-pool-tls-sni
-const SID = { imds: 1002001, awsCreds: 1002009, kubelet: 1000003, apiServer: 1000001, minerSni: 1004003 };
+const SID = { imds: 1002001, awsCreds: 1002009, kubelet: 1000003, apiServer: 1000001, minerSni: 1004003, reloaded: 9990001 };
+/** A rule appended to the policy on SIGHUP: kubelet connections from anywhere. */
+const RELOAD_RULE = ['', '  - name: reload-marker', `    sid: ${SID.reloaded}`, '    rev: 1', '    severity: 3', '    category: disallowed-port',
+  '    msg: "kubelet port (rule added by a reload)"', '    match:', '      protocol: tcp', '      dst_port: 10250', '      flow: [new, to_server]', ''].join('\n');
+/** Alerts of the first traffic by backend and worker count: each run must raise the same. */
+const firstAlerts = new Map<string, string>();
 
 let net: NetnsPair | null = null;
 
@@ -100,22 +107,25 @@ function traffic(n: NetnsPair): void {
   // metadata API: a pod asks IMDS for IAM credentials
   n.exec(n.cli, ['curl', '-sS', '-m', '5', '-o', '/dev/null', `http://${IMDS_IP}/latest/meta-data/iam/security-credentials/`]);
   // control plane reached from outside the cluster and the trusted sources: kubelet and API server
-  for (const port of [10250, 6443]) {
-    n.exec(n.cli, ['socat', '-T2', '-', `TCP:${SERVER_OUTSIDE_IP}:${port},bind=${OUTSIDE_IP}`], 'GET /pods HTTP/1.0\r\n\r\n');
-  }
+  for (const port of [10250, 6443]) controlPlane(n, port);
 }
 
-for (const backend of ['libpcap', 'native'] as const) {
-  test(`kwire live --capture ${backend}: alerts within seconds, no packet lost, metrics, SIGHUP, SIGTERM`, async () => {
+/** A connection from outside the cluster to the server's control-plane `port`. */
+function controlPlane(n: NetnsPair, port: number): void {
+  n.exec(n.cli, ['socat', '-T2', '-', `TCP:${SERVER_OUTSIDE_IP}:${port},bind=${OUTSIDE_IP}`], 'GET /pods HTTP/1.0\r\n\r\n');
+}
+
+for (const backend of ['libpcap', 'native'] as const) for (const workers of [0, 2]) {
+  test(`kwire live --capture ${backend} --workers ${workers}: alerts within seconds, no packet lost, metrics, SIGHUP, SIGTERM`, async () => {
     if (why !== '' || net === null) return;
     const n = net;
-    const eve = join(n.dir, `eve-${backend}.json`);
+    const eve = join(n.dir, `eve-${backend}-${workers}.json`);
     const policy = join(n.dir, 'policy/policy.yaml');
     const good = readFileSync(policy, 'utf8');
-    const k = new LiveProcess(n, ['--iface', n.cliIf, '--capture', backend, '--policy', policy, '--out', eve,
+    const k = new LiveProcess(n, ['--iface', n.cliIf, '--capture', backend, '--workers', String(workers), '--policy', policy, '--out', eve,
       '--events', 'alert,flow', '--stats-interval', '1', '--metrics', '127.0.0.1:0', '--node-name', 'kw-test-node']);
     try {
-      const started = await k.waitStderr(/capturing on (\S+) with (\S+)/);
+      const started = await k.waitStderr(/capturing on (\S+) with (\S+) (on one thread|and (\d+) worker threads?)/);
       if (started === null) {
         await k.exit;
         if (backend === 'native' && /KWIRE_ERR_NATIVE_UNAVAILABLE/.test(k.stderr)) {
@@ -125,6 +135,7 @@ for (const backend of ['libpcap', 'native'] as const) {
         assert.unreachable(`kwire live did not start: ${k.stderr}`);
       }
       assert.is(started![2], backend);
+      assert.is(Number(started![4] ?? 0), workers);
       const port = Number((await k.waitStderr(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/))![1]);
       const before = n.vethPackets();
 
@@ -133,8 +144,14 @@ for (const backend of ['libpcap', 'native'] as const) {
       const all = [SID.imds, SID.awsCreds, SID.kubelet, SID.apiServer, SID.minerSni];
       const seen = await waitFor(() => all.every((s) => sids(eve).includes(s)), 10000);
       assert.ok(seen, `expected sids ${all} within 10 s of the traffic, got ${sids(eve)}; stderr: ${k.stderr}`);
-      console.log(`  ${backend}: all five alerts ${Date.now() - t0} ms after the traffic started`);
+      console.log(`  ${backend}, --workers ${workers}: all five alerts ${Date.now() - t0} ms after the traffic started`);
       const alerts = records(eve).filter((r) => r.event_type === 'alert');
+      // the same alerts on one thread and on workers: rule, addresses, ports, once each
+      await new Promise((r) => setTimeout(r, 300));
+      const summary = records(eve).filter((r) => r.event_type === 'alert')
+        .map((a) => `${a.alert.signature_id} ${a.src_ip} ${a.dest_ip}:${a.dest_port}`).sort().join('\n');
+      if (firstAlerts.has(backend)) assert.is(summary, firstAlerts.get(backend), `--workers ${workers} raised other alerts than --workers 0`);
+      else firstAlerts.set(backend, summary);
       const bySid = (s: number) => alerts.find((a) => a.alert.signature_id === s)!;
       assert.is(bySid(SID.imds).alert.category, 'metadata-api');
       assert.is(bySid(SID.imds).src_ip, POD_IP);
@@ -163,6 +180,7 @@ for (const backend of ['libpcap', 'native'] as const) {
       assert.ok(metric('kwire_decoder_total{counter="tcp"}') > 20);
       assert.is(metric('kwire_decode_events_total{event="ipv4.trunc_pkt"}'), 0);
       assert.ok(metric('kwire_flows_active') >= 4);
+      for (let w = 0; w < Math.max(1, workers); w++) assert.ok(metric(`kwire_worker_packets_total{worker="${w}"}`) >= 0);
       assert.match(text, /^process_resident_memory_bytes \d+/m);
 
       // SIGHUP with a broken policy: logged, the old policy keeps alerting
@@ -172,9 +190,14 @@ for (const backend of ['libpcap', 'native'] as const) {
       const credsBefore = sids(eve).filter((s) => s === SID.awsCreds).length;
       n.exec(n.cli, ['curl', '-sS', '-m', '5', '-o', '/dev/null', `http://${IMDS_IP}/latest/meta-data/iam/security-credentials/`]);
       assert.ok(await waitFor(() => sids(eve).filter((s) => s === SID.awsCreds).length > credsBefore, 10000), 'still alerting after the failed reload');
-      writeFileSync(policy, good);
+      // a fixed policy with one more rule: it fires on the next kubelet connection, not before
+      assert.not.ok(sids(eve).includes(SID.reloaded));
+      writeFileSync(policy, good + RELOAD_RULE);
       k.child.kill('SIGHUP');
       assert.ok(await k.waitStderr(/SIGHUP: policy reloaded/, 10000), k.stderr);
+      controlPlane(n, 10250);
+      assert.ok(await waitFor(() => sids(eve).includes(SID.reloaded), 10000), `rule of the reloaded policy: ${sids(eve)}`);
+      assert.not.match(k.stderr, /kept its previous policy/);
       assert.is(k.child.exitCode, null, 'still running');
 
       // every packet the veth carried was captured (the kernel's interface counters as the oracle)
@@ -197,6 +220,15 @@ for (const backend of ['libpcap', 'native'] as const) {
       if (cap.kernel_counters) assert.is(cap.kernel_packets, carried);
       assert.is(last.stats.policy.reloads, 1);
       assert.is(last.stats.policy.reload_failures, 1);
+      // per-thread packets add up to what was captured
+      const threads = Object.values(last.stats.workers) as { packets: number; pkts_per_s: number }[];
+      assert.is(threads.length, Math.max(1, workers));
+      assert.is(threads.reduce((a, t) => a + t.packets, 0), cap.packets, JSON.stringify(last.stats.workers));
+      if (workers === 2) {
+        assert.ok(threads.every((t) => t.packets > 0), `both workers got a share: ${JSON.stringify(last.stats.workers)}`);
+        assert.equal(last.stats.dispatcher, { workers: 2, restarts: 0, lost_packets: 0 });
+      }
+      assert.is(last.stats.decoder.pkts, cap.packets);
       const statsTimes = recs.filter((r) => r.event_type === 'stats').map((r) => r.stats.uptime);
       assert.ok(statsTimes.length >= 2 && statsTimes.every((u, i) => i === 0 || u >= statsTimes[i - 1]), `a stats event a second and one at exit: ${statsTimes}`);
       // SIGTERM flushed the flows: the metadata flow's record, ended by the shutdown
