@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const filter = process.argv[2] ?? '';
-const ISOLATED = [/^test\/native\//, /^test\/live\//, /^test\/engine\/capture\/(afpacket|libpcap)\.test\.ts$/, /^test\/engine\/pipeline\/live\.test\.ts$/];
+const ISOLATED = [/^test\/native\//, /^test\/live\//, /^test\/engine\/capture\/(afpacket|libpcap)\.test\.ts$/, /^test\/engine\/pipeline\/live(-fanout)?\.test\.ts$/];
 const ISOLATED_DEADLINE_MS = 300_000;
 
 function walk(dir, out) {

@@ -23,6 +23,9 @@ export const LIVE_HELP = `kwire live --iface IFACE[,IFACE] [options]
   --iface LIST          interfaces to capture on, comma-separated, or any
   --capture BACKEND     native (AF_PACKET ring, default on Linux when the addon is built) or libpcap
   --bpf EXPR            capture filter (tcpdump syntax)
+  --fanout on|off       native backend: each worker opens its own socket in a PACKET_FANOUT group
+                        (the kernel shards by flow; default on with 2 or more workers) or off (this
+                        thread captures and shards by address like kwire inspect)
   --workers N           packet-processing threads besides the capture thread, which shards frames
                         to them by the same hash as kwire inspect (default: cores - 1, at least 1);
                         0 = capture and inspect on one thread
@@ -70,6 +73,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
         capture: { type: 'string' },
         bpf: { type: 'string', default: '' },
         workers: { type: 'string', default: String(defaultWorkers()) },
+        fanout: { type: 'string' },
         out: { type: 'string', default: '-' },
         'stats-interval': { type: 'string', default: '30' },
         metrics: { type: 'string' },
@@ -90,6 +94,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   const ifaces = (v.iface ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (ifaces.length === 0) return usage('--iface is required (an interface, several separated by commas, or any)');
   if (v.capture !== undefined && v.capture !== 'native' && v.capture !== 'libpcap') return usage(`--capture is native or libpcap, not "${v.capture}"`);
+  if (v.fanout !== undefined && v.fanout !== 'on' && v.fanout !== 'off') return usage(`--fanout is on or off, not "${v.fanout}"`);
   const workers = Number(v.workers);
   if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
   const interval = Number(v['stats-interval']);
@@ -115,8 +120,23 @@ export async function runLiveCommand(args: string[]): Promise<number> {
     log(describe(e));
     return EXIT_BAD_INPUT;
   }
+  // native with several workers: one socket per worker in a PACKET_FANOUT group (the probe above
+  // checked interface, filter and permissions with this thread's socket, which closes now)
+  const fanout = source.backend === 'native' && workers >= 1 && (v.fanout === 'on' || (v.fanout === undefined && workers >= 2));
+  if (fanout) {
+    await source.close();
+    if (policy?.hasVolumeRules) {
+      log('note: PACKET_FANOUT spreads flows over the workers by 5-tuple: volume rules count bytes per destination in each worker, ' +
+        'so a destination whose flows land on several workers reaches the threshold later (--fanout off keeps one count per destination)');
+    }
+  } else if (v.fanout === 'on') {
+    await source.close();
+    return usage('--fanout on needs the native backend and --workers 1 or more');
+  }
+  const group = process.pid & 0xffff;
   const run = new LiveRun({
-    source,
+    source: fanout ? null : source,
+    fanout: fanout ? { ifaces, bpf: v.bpf, promiscuous: true, group } : undefined,
     out: v.out,
     spec,
     policy,
@@ -136,7 +156,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
       log(`metrics on http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}/metrics`);
     } catch (e) {
       log(describe(e));
-      await source.close();
+      await run.abort();
       return EXIT_BAD_INPUT;
     }
   }
@@ -145,11 +165,12 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   } catch (e) {
     log(describe(e));
     await metrics?.close();
-    await source.close();
+    await run.abort();
     return EXIT_BAD_INPUT;
   }
   const unhook = handleSignals(run);
-  const threads = workers === 0 ? 'on one thread' : `and ${workers} worker thread${workers === 1 ? '' : 's'}`;
+  const threads = workers === 0 ? 'on one thread'
+    : `and ${workers} worker thread${workers === 1 ? '' : 's'}${fanout ? `, one socket each in PACKET_FANOUT group ${group}` : ''}`;
   if (!v.quiet) log(`capturing on ${ifaces.join(',')} with ${source.backend} ${threads}${v.bpf === '' ? '' : ` (filter: ${v.bpf})`}`);
   const result = await run.run();
   unhook();

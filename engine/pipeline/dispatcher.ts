@@ -25,7 +25,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url);
 
 /** A worker thread on worker-main; run from TypeScript sources (tests), it registers tsx first. */
-function startWorker(): Worker {
+export function startWorker(): Worker {
   if (!FROM_SOURCE) return new Worker(WORKER_URL);
   const api = import.meta.resolve('tsx/esm/api');
   return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true });

@@ -11,13 +11,17 @@ import { LineSink } from '../output/sink.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import type { EngineSpec } from './engine-spec.js';
+import { FanoutEngine, type FanoutCapture } from './fanout.js';
 import { ThreadEngine, WorkerEngine, type EngineCounters, type LiveEngine } from './live-engine.js';
 
 /** How long one `next()` waits for traffic before the loop runs its timers anyway. */
 const WAIT_MS = 100;
 
 export interface LiveOptions {
-  source: LiveSource;
+  /** The capture; null with `fanout` (the workers capture). */
+  source: LiveSource | null;
+  /** Native capture with PACKET_FANOUT: `workers` threads each open a socket in the group (fanout.ts). */
+  fanout?: FanoutCapture;
   /** Where records go ('-' = stdout); always EVE NDJSON. */
   out: string;
   /**
@@ -72,6 +76,7 @@ export interface LiveResult {
 
 export class LiveRun {
   private readonly engine: LiveEngine;
+  private readonly source: LiveSource = null!;
   private readonly threaded: boolean;
   private readonly sink: LineSink;
   private readonly linkTypes = new Float64Array(65536);
@@ -89,34 +94,50 @@ export class LiveRun {
   private wake: (() => void) | null = null;
 
   constructor(private readonly opts: LiveOptions) {
+    if (opts.source !== null) this.source = opts.source;
     this.sink = LineSink.open(opts.out);
     this.host = opts.nodeName === '' ? '' : eveHostSuffix(opts.nodeName);
     const sink = this.sink;
     const host = this.host;
     const write = host === '' ? (line: string): void => sink.write(line) : (line: string): void => sink.write(line.slice(0, -1) + host);
     const spec: EngineSpec = { ...opts.spec, format: 'eve' };
-    const recycle = (b: FrameBatch): void => opts.source.recycle(b);
+    const recycle = (b: FrameBatch): void => this.source.recycle(b);
     const workers = opts.workers ?? 0;
     this.threaded = workers > 0;
+    // workers' records arrive while the loop waits for traffic: they go out on the next turn of
+    // the event loop, not at the next batch
+    let queued = false;
+    const flush = (): void => { queued = false; void sink.drain(); };
+    const emit = (line: string): void => {
+      write(line);
+      if (!queued) { queued = true; setImmediate(flush); }
+    };
     if (workers === 0) {
       this.engine = new ThreadEngine(spec, opts.policy, write, recycle);
+    } else if (opts.fanout !== undefined) {
+      const engine = new FanoutEngine(spec, opts.policy, workers, opts.fanout, emit, opts.log);
+      this.engine = engine;
+      this.source = engine.source;
     } else {
-      // workers' records are merged when their answers arrive, while the loop waits for traffic:
-      // they go out on the next turn of the event loop, not at the next batch
-      let queued = false;
-      const flush = (): void => { queued = false; void sink.drain(); };
-      const emit = (line: string): void => {
-        write(line);
-        if (!queued) { queued = true; setImmediate(flush); }
-      };
       this.engine = new WorkerEngine(spec, opts.policy, workers, emit, recycle, opts.log);
     }
     this.statsEvents = opts.stats || opts.statsIntervalS > 0;
+    if (this.source === null) throw new Error('internal: a LiveRun needs a source, or fanout with workers');
   }
 
   /** Resolves when the packet path can inspect (worker threads started); throws when they cannot start. */
   ready(): Promise<void> {
     return this.engine.ready();
+  }
+
+  /** Give up before run(): close the capture and stop the workers (a start that failed). */
+  async abort(): Promise<void> {
+    await this.source.close();
+    try {
+      await this.engine.finish();
+    } catch {
+      // the failure was reported by the caller
+    }
   }
 
   /** Stop after the current batch: flows are flushed, records and the last stats written. */
@@ -138,8 +159,8 @@ export class LiveRun {
     const now = Date.now();
     return {
       uptimeS: (now - this.started) / 1000,
-      backend: this.opts.source.backend,
-      capture: this.opts.source.stats(),
+      backend: this.source.backend,
+      capture: this.source.stats(),
       workers: e.packets.map((packets, i) => ({ packets, pps: this.pps[i] ?? 0, flowsActive: e.flowsActive[i] })),
       restarts: e.restarts,
       lostPackets: e.lostPackets,
@@ -157,7 +178,7 @@ export class LiveRun {
 
   /** Capture and inspect until stop() or the source closes. */
   async run(): Promise<LiveResult> {
-    const { source } = this.opts;
+    const source = this.source;
     const engine = this.engine;
     const interval = this.opts.statsIntervalS * 1000;
     let nextStats = interval > 0 ? this.started + interval : Infinity;
@@ -263,7 +284,7 @@ export class LiveRun {
       ...e.sections,
       policy: { reloads: s.reloads, reload_failures: s.reloadFailures },
     };
-    if (this.threaded) sections.dispatcher = { workers: s.workers.length, restarts: s.restarts, lost_packets: s.lostPackets };
+    if (this.threaded) sections.dispatcher = { workers: s.workers.length, fanout: this.opts.fanout !== undefined, restarts: s.restarts, lost_packets: s.lostPackets };
     const stats: RunStats = {
       counters: s.counters, events: s.events, linkTypes: this.linkTypes, alerts: s.alerts,
       elapsedMs: now - this.started, lastTsSec: Math.floor(now / 1000), sections,

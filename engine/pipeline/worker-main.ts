@@ -1,13 +1,16 @@
 // Entry of a worker thread: builds its Inspector from the EngineSpec, then processes its share of
-// every batch and sends the records back (worker-protocol.ts).
+// every batch and sends the records back (worker-protocol.ts); or, for live native capture with
+// PACKET_FANOUT, captures on a socket of its own (worker-capture.ts).
 
 import { parentPort } from 'node:worker_threads';
 import { pack } from 'msgpackr';
-import { buildPolicy, inspectorOptions } from './engine-spec.js';
+import { buildPolicy, inspectorOptions, type PolicySpec } from './engine-spec.js';
 import { BatchRunner } from './batch-runner.js';
-import { emptyRecords } from './record-buffer.js';
-import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
+import { emptyRecords, type RecordBuffer } from './record-buffer.js';
+import type { CaptureInitMessage, FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
 import { FAULT_AT_START } from './fault.js';
+import { CaptureLoop } from './worker-capture.js';
+import { KwireError } from '../errors.js';
 
 const port = parentPort;
 if (port === null) throw new Error('engine/pipeline/worker-main.ts runs only as a worker thread');
@@ -15,6 +18,7 @@ if (port === null) throw new Error('engine/pipeline/worker-main.ts runs only as 
 let runner: BatchRunner | null = null;
 let me = 0;
 let fault = -1;
+let capture: CaptureLoop | null = null;
 
 function send(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
@@ -36,8 +40,60 @@ function stats(r: BatchRunner): WorkerStats {
   };
 }
 
+/**
+ * A reload: rebuild the policy and use it from the next frame on. Returns why it failed (the main
+ * thread compiled it a moment ago: its files changed since), the old policy staying in force.
+ */
+function switchPolicy(policy: PolicySpec | null): string | undefined {
+  try {
+    runner!.insp.setPolicy(policy === null ? null : buildPolicy(policy));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function captured(records: RecordBuffer): void {
+  const bytes = encode(records);
+  send({ t: 'captured', records: bytes, stats: stats(runner!), capture: capture!.source.stats() }, [bytes.buffer as ArrayBuffer]);
+}
+
+function captureFailed(e: unknown): void {
+  const err = e as Error;
+  send({ t: 'capture-failed', code: e instanceof KwireError ? e.code : 'KWIRE_ERR_CAPTURE_IO', message: err.message });
+}
+
+function startCapture(msg: CaptureInitMessage): void {
+  me = msg.index;
+  const policy = msg.spec.policy === null ? null : buildPolicy(msg.spec.policy);
+  runner = new BatchRunner(inspectorOptions(msg.spec, policy, msg.workers));
+  try {
+    capture = new CaptureLoop(msg, runner, captured);
+  } catch (e) {
+    captureFailed(e);
+    return;
+  }
+  capture.done.catch(captureFailed);
+  send({ t: 'ready' });
+}
+
+async function finishCapture(): Promise<void> {
+  const c = capture!;
+  c.stop();
+  await c.done.catch(() => undefined);
+  await c.source.close();
+  const records = encode(runner!.finish());
+  send({ t: 'final', records, stats: stats(runner!), capture: c.source.stats() }, [records.buffer as ArrayBuffer]);
+}
+
 port.on('message', (msg: ToWorker) => {
-  if (msg.t === 'init') {
+  if (msg.t === 'capture') {
+    startCapture(msg);
+  } else if (msg.t === 'policy' && capture !== null) {
+    send({ t: 'policy-done', error: switchPolicy(msg.policy) });
+  } else if (msg.t === 'finish' && capture !== null) {
+    void finishCapture();
+  } else if (msg.t === 'init') {
     me = msg.index;
     fault = msg.fault;
     if (fault === FAULT_AT_START) throw new Error('fault injected at start (KWIRE_FAULT_INJECT=worker-start)');
@@ -52,12 +108,7 @@ port.on('message', (msg: ToWorker) => {
     const records = encode(runner!.tick(msg.nowUs));
     send({ t: 'done', seq: msg.seq, records, stats: stats(runner!) }, [records.buffer as ArrayBuffer]);
   } else if (msg.t === 'policy') {
-    let error: string | undefined;
-    try {
-      runner!.insp.setPolicy(msg.policy === null ? null : buildPolicy(msg.policy));
-    } catch (e) {
-      error = (e as Error).message; // the main thread compiled it a moment ago: the files changed since
-    }
+    const error = switchPolicy(msg.policy);
     const records = encode(emptyRecords());
     send({ t: 'done', seq: msg.seq, records, stats: stats(runner!), error }, [records.buffer as ArrayBuffer]);
   } else if (msg.t === 'finish') {

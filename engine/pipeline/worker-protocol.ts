@@ -3,6 +3,7 @@
 // reads in place; records come back once per batch, encoded with msgpackr.
 
 import type { EngineSpec, PolicySpec } from './engine-spec.js';
+import type { LiveSourceStats } from '../capture/live-source.js';
 
 export interface InitMessage {
   t: 'init';
@@ -53,7 +54,24 @@ export interface PolicyMessage {
   policy: PolicySpec | null;
 }
 
-export type ToWorker = InitMessage | BatchMessage | FinishMessage | TickMessage | PolicyMessage;
+/**
+ * Live native capture with PACKET_FANOUT (fanout.ts): instead of batches from the main thread, the
+ * worker opens its own AF_PACKET socket and ring in fanout `group` on `ifaces`, inspects what the
+ * kernel hands it, ticks on its own wall clock, and sends CapturedMessages. A PolicyMessage is then
+ * answered by a PolicyDoneMessage (its `seq` unused), `finish` ends the capture and the flows.
+ */
+export interface CaptureInitMessage {
+  t: 'capture';
+  spec: EngineSpec;
+  index: number;
+  workers: number;
+  ifaces: string[];
+  bpf: string;
+  promiscuous: boolean;
+  group: number;
+}
+
+export type ToWorker = InitMessage | BatchMessage | FinishMessage | TickMessage | PolicyMessage | CaptureInitMessage;
 
 /** Cumulative counters of one worker. */
 export interface WorkerStats {
@@ -85,6 +103,29 @@ export interface FinalMessage {
   t: 'final';
   records: Uint8Array;
   stats: WorkerStats;
+  /** A capturing worker's socket counters at the end. */
+  capture?: LiveSourceStats;
 }
 
-export type FromWorker = ReadyMessage | DoneMessage | FinalMessage;
+/** A capturing worker's records of one batch or tick, its counters and its socket's. */
+export interface CapturedMessage {
+  t: 'captured';
+  records: Uint8Array;
+  stats: WorkerStats;
+  capture: LiveSourceStats;
+}
+
+/** A capturing worker switched policy: every record it sends from now on is of the new one. */
+export interface PolicyDoneMessage {
+  t: 'policy-done';
+  error?: string;
+}
+
+/** A capturing worker could not open its socket (KwireError code and message), or its capture failed. */
+export interface CaptureFailedMessage {
+  t: 'capture-failed';
+  code: string;
+  message: string;
+}
+
+export type FromWorker = ReadyMessage | DoneMessage | FinalMessage | CapturedMessage | PolicyDoneMessage | CaptureFailedMessage;

@@ -115,17 +115,21 @@ function controlPlane(n: NetnsPair, port: number): void {
   n.exec(n.cli, ['socat', '-T2', '-', `TCP:${SERVER_OUTSIDE_IP}:${port},bind=${OUTSIDE_IP}`], 'GET /pods HTTP/1.0\r\n\r\n');
 }
 
-for (const backend of ['libpcap', 'native'] as const) for (const workers of [0, 2]) {
-  test(`kwire live --capture ${backend} --workers ${workers}: alerts within seconds, no packet lost, metrics, SIGHUP, SIGTERM`, async () => {
+/** Backend, workers, --fanout (native with 2 workers: a socket per worker by default, or capture on the main thread). */
+const RUNS = [['libpcap', 0, ''], ['libpcap', 2, ''], ['native', 0, ''], ['native', 2, 'off'], ['native', 2, '']] as const;
+
+for (const [backend, workers, fanoutFlag] of RUNS) {
+  const fanout = backend === 'native' && workers >= 2 && fanoutFlag !== 'off';
+  test(`kwire live --capture ${backend} --workers ${workers}${fanoutFlag === '' ? '' : ` --fanout ${fanoutFlag}`}: alerts within seconds, no packet lost, metrics, SIGHUP, SIGTERM`, async () => {
     if (why !== '' || net === null) return;
     const n = net;
-    const eve = join(n.dir, `eve-${backend}-${workers}.json`);
+    const eve = join(n.dir, `eve-${backend}-${workers}-${fanout}.json`);
     const policy = join(n.dir, 'policy/policy.yaml');
     const good = readFileSync(policy, 'utf8');
-    const k = new LiveProcess(n, ['--iface', n.cliIf, '--capture', backend, '--workers', String(workers), '--policy', policy, '--out', eve,
+    const k = new LiveProcess(n, ['--iface', n.cliIf, '--capture', backend, '--workers', String(workers), ...(fanoutFlag === '' ? [] : ['--fanout', fanoutFlag]), '--policy', policy, '--out', eve,
       '--events', 'alert,flow', '--stats-interval', '1', '--metrics', '127.0.0.1:0', '--node-name', 'kw-test-node']);
     try {
-      const started = await k.waitStderr(/capturing on (\S+) with (\S+) (on one thread|and (\d+) worker threads?)/);
+      const started = await k.waitStderr(/capturing on (\S+) with (\S+) (on one thread|and (\d+) worker threads?)(, one socket each in PACKET_FANOUT group \d+)?/);
       if (started === null) {
         await k.exit;
         if (backend === 'native' && /KWIRE_ERR_NATIVE_UNAVAILABLE/.test(k.stderr)) {
@@ -136,6 +140,7 @@ for (const backend of ['libpcap', 'native'] as const) for (const workers of [0, 
       }
       assert.is(started![2], backend);
       assert.is(Number(started![4] ?? 0), workers);
+      assert.is(started![5] !== undefined, fanout, started![0]);
       const port = Number((await k.waitStderr(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/))![1]);
       const before = n.vethPackets();
 
@@ -144,7 +149,7 @@ for (const backend of ['libpcap', 'native'] as const) for (const workers of [0, 
       const all = [SID.imds, SID.awsCreds, SID.kubelet, SID.apiServer, SID.minerSni];
       const seen = await waitFor(() => all.every((s) => sids(eve).includes(s)), 10000);
       assert.ok(seen, `expected sids ${all} within 10 s of the traffic, got ${sids(eve)}; stderr: ${k.stderr}`);
-      console.log(`  ${backend}, --workers ${workers}: all five alerts ${Date.now() - t0} ms after the traffic started`);
+      console.log(`  ${backend}, --workers ${workers}${fanout ? ' (fanout)' : ''}: all five alerts ${Date.now() - t0} ms after the traffic started`);
       const alerts = records(eve).filter((r) => r.event_type === 'alert');
       // the same alerts on one thread and on workers: rule, addresses, ports, once each
       await new Promise((r) => setTimeout(r, 300));
@@ -226,7 +231,7 @@ for (const backend of ['libpcap', 'native'] as const) for (const workers of [0, 
       assert.is(threads.reduce((a, t) => a + t.packets, 0), cap.packets, JSON.stringify(last.stats.workers));
       if (workers === 2) {
         assert.ok(threads.every((t) => t.packets > 0), `both workers got a share: ${JSON.stringify(last.stats.workers)}`);
-        assert.equal(last.stats.dispatcher, { workers: 2, restarts: 0, lost_packets: 0 });
+        assert.equal(last.stats.dispatcher, { workers: 2, fanout, restarts: 0, lost_packets: 0 });
       }
       assert.is(last.stats.decoder.pkts, cap.packets);
       const statsTimes = recs.filter((r) => r.event_type === 'stats').map((r) => r.stats.uptime);
