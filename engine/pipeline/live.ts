@@ -2,8 +2,7 @@
 // threads: live-engine.ts) → EVE sink, with a stats event every interval, idle-flow expiry on the
 // wall clock, signals (stop, policy reload) and a snapshot for the Prometheus endpoint.
 
-import { M_LINKTYPE, META_STRIDE } from '../capture/batch.js';
-import type { FrameBatch } from '../capture/batch.js';
+import { M_LINKTYPE, META_STRIDE, type FrameBatch } from '../capture/batch.js';
 import type { LiveSource, LiveSourceStats } from '../capture/live-source.js';
 import { KwireError } from '../errors.js';
 import { eveHostSuffix } from '../output/eve-common.js';

@@ -249,7 +249,7 @@ for (const [backend, workers, fanoutFlag] of RUNS) {
   });
 }
 
-test('kwire live: an unknown interface and a bad filter exit 1 naming the cause', () => {
+test('kwire live: an unknown interface and a bad filter exit 1 naming the cause; bad --fanout and --workers exit 2', () => {
   if (why !== '' || net === null) return;
   const n = net;
   const main = join(ROOT, 'engine/cli/main.ts');
@@ -261,6 +261,12 @@ test('kwire live: an unknown interface and a bad filter exit 1 naming the cause'
   assert.is(r2.status, 1);
   assert.match(r2.stderr, /bad --bpf filter "port 99999"/);
   assert.match(r2.stderr, /KWIRE_ERR_CAPTURE_BPF/);
+  const r3 = n.tryExec(n.cli, [process.execPath, '--import', 'tsx', main, 'live', '--iface', n.cliIf, '--capture', 'libpcap', '--fanout', 'on']);
+  assert.is(r3.status, 2);
+  assert.match(r3.stderr, /--fanout on needs the native backend/);
+  const r4 = n.tryExec(n.cli, [process.execPath, '--import', 'tsx', main, 'live', '--iface', n.cliIf, '--workers', '300']);
+  assert.is(r4.status, 2);
+  assert.match(r4.stderr, /--workers must be an integer 0\.\.255/);
 });
 
 test.run();
