@@ -178,7 +178,7 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   const s = result.snapshot;
   if (!v.quiet) {
     const c = s.capture;
-    const kernel = c.kernelCounters === false ? 'kernel counters not available with libpcap via cap' : `kernel packets ${c.kernelPackets}, kernel drops ${c.kernelDrops}`;
+    const kernel = c.kernelCounters === false ? 'kernel counters not available (libpcap via cap needs the native addon to read its socket: npm rebuild, see native/README.md)' : `kernel packets ${c.kernelPackets}, kernel drops ${c.kernelDrops}`;
     process.stderr.write(summaryText({ counters: s.counters, events: s.events, linkTypes: new Float64Array(0), alerts: s.alerts, elapsedMs: s.uptimeS * 1000, lastTsSec: 0 }));
     log(`capture (${s.backend}): ${kernel}, interface drops ${c.ifaceDrops}, batch drops ${c.batchDrops}`);
   }

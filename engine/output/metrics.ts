@@ -51,7 +51,7 @@ export class LiveMetrics {
       (c, s) => { if (s.capture.kernelCounters !== false) cap(c, s, s.capture.kernelPackets); }, snap);
     counter(reg, 'kwire_capture_kernel_drops_total', 'Frames the kernel dropped, ring or buffer full (pcap ps_drop, tp_drops); absent when the backend cannot read them', ['backend'],
       (c, s) => { if (s.capture.kernelCounters !== false) cap(c, s, s.capture.kernelDrops); }, snap);
-    counter(reg, 'kwire_capture_iface_drops_total', 'Frames the interface or driver dropped since the capture started (rx_dropped, pcap ps_ifdrop)', ['backend'],
+    counter(reg, 'kwire_capture_iface_drops_total', 'Frames the interface or driver dropped since the capture started (libpcap: rx_missed_errors + rx_fifo_errors, as pcap ps_ifdrop)', ['backend'],
       (c, s) => cap(c, s, s.capture.ifaceDrops), snap);
     counter(reg, 'kwire_capture_batch_drops_total', 'Frames kwire dropped for want of a free batch', ['backend'], (c, s) => cap(c, s, s.capture.batchDrops), snap);
     counter(reg, 'kwire_worker_packets_total', 'Frames inspected per packet-processing thread', ['worker'],
