@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
+import { prestartWorkers } from '../pipeline/dispatcher.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { summaryText } from '../output/stats-record.js';
 import { buildPolicy } from '../pipeline/engine-spec.js';
@@ -81,6 +82,7 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   const workers = Number(v.workers);
   if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
 
+  if (workers > 0) prestartWorkers(workers); // they boot while this thread compiles the policy
   let policy: PolicyMatcher | null = null;
   if (spec.policy !== null) {
     try {

@@ -31,6 +31,23 @@ export function startWorker(): Worker {
   return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true });
 }
 
+/** Workers started ahead of a Dispatcher (prestartWorkers), adopted by its first spawns. */
+const prestarted: { worker: Worker; early: Error | null }[] = [];
+
+/**
+ * Start `n` worker threads now, so that they boot and load their modules while this thread does
+ * other work (compiling the policy, opening the capture); the next Dispatcher adopts them.
+ * Unreferenced until adopted: a run that stops before (a broken policy) exits without them.
+ */
+export function prestartWorkers(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const p = { worker: startWorker(), early: null as Error | null };
+    p.worker.unref();
+    p.worker.once('error', (e) => { p.early = e; });
+    prestarted.push(p);
+  }
+}
+
 interface InFlight {
   /** null for a control message (tick, policy). */
   batch: FrameBatch | null;
@@ -134,7 +151,10 @@ export class Dispatcher {
   }
 
   private spawn(index: number, gen: number): Lane {
-    const worker = startWorker();
+    const pre = gen === 0 ? prestarted.shift() : undefined;
+    const worker = pre?.worker ?? startWorker();
+    worker.ref();
+    if (pre?.early) queueMicrotask(() => this.onCrash(index, gen, pre.early!));
     const lane: Lane = { worker, gen, ready: false, last: null, final: null, finalStats: null };
     const init: ToWorker = { t: 'init', spec: this.spec, index, workers: this.workers, fault: gen === 0 || this.fault === FAULT_AT_START ? this.fault : -1 };
     worker.postMessage(init);
