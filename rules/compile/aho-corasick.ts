@@ -13,6 +13,7 @@
 //   outStart[state] .. outStart[state+1]   patterns ending exactly at state (ids in outIds)
 //   dict[state]              nearest state on the failure chain that has patterns (0 = none)
 //   fires[state]             1 when state or its dict chain reports anything
+//   depth[state]             length of the pattern prefix the state stands for
 //
 // Results go to the matcher's preallocated `results` (pairs: pattern id, end offset exclusive).
 
@@ -48,7 +49,12 @@ export class AhoCorasick {
   private outIds: Int32Array = new Int32Array(0);
   private dict: Int32Array = new Int32Array(1);
   private fires: Uint8Array = new Uint8Array(1);
+  private depth: Int32Array = new Int32Array(1);
   private compiled = false;
+  // scanStream(): the bytes just before the chunk, for verifying a case-sensitive match that starts there
+  private hist: Uint8Array = new Uint8Array(0);
+  private histEnd = 0;
+  private chunkStart = 0;
   /** Number of automaton states (after compile). */
   states = 0;
   /** The automaton state after the last scanFrom() (opaque; 0 is the start state). */
@@ -117,6 +123,7 @@ export class AhoCorasick {
     if (maxStates * width > 1 << 28) throw new RangeError(`${n} patterns of ${total} bytes need a ${maxStates} × ${width} transition table; split them over several automata`);
     const delta = new Int32Array(maxStates * width).fill(-1);
     const own: number[][] = [[]];
+    const depth = new Int32Array(maxStates);
     let states = 1;
     for (let id = 0; id < n; id++) {
       let s = 0;
@@ -126,6 +133,7 @@ export class AhoCorasick {
         if (t < 0) {
           t = states++;
           delta[slot] = t;
+          depth[t] = depth[s] + 1;
           own.push([]);
         }
         s = t;
@@ -161,6 +169,7 @@ export class AhoCorasick {
       }
     }
     this.states = states;
+    this.depth = depth.slice(0, states);
     this.delta = delta.slice(0, states * width);
     this.dict = dict;
     this.outStart = new Int32Array(states + 1);
@@ -215,6 +224,32 @@ export class AhoCorasick {
     return this.run(bytes, offset, length, state);
   }
 
+  /**
+   * As scanFrom(), for any automaton: `hist[.. histEnd)` holds the stream bytes just before
+   * `offset` (at least `endDepth` of the previous chunk's scan, capped at the longest
+   * case-sensitive pattern less one), so a case-sensitive match that starts in an earlier chunk is
+   * verified against them. `hist` is only read during the call.
+   */
+  scanStream(bytes: Uint8Array, offset: number, length: number, state: number, hist: Uint8Array, histEnd: number): number {
+    if (!this.compiled) throw new Error('AhoCorasick.scanStream before compile()');
+    this.hist = hist;
+    this.histEnd = histEnd;
+    this.chunkStart = offset;
+    return this.run(bytes, offset, length, state);
+  }
+
+  /** Length of the pattern prefix the input after the last scanFrom()/scanStream() ends with. */
+  get endDepth(): number {
+    return this.depth[this.endState >>> this.shift];
+  }
+
+  /** Length of the longest case-sensitive pattern (0: none; nothing ever to verify). */
+  get maxVerifiedLength(): number {
+    let m = 0;
+    for (let id = 0; id < this.pats.length; id++) if (!this.nocaseList[id] && !this.exact && this.pats[id].length > m) m = this.pats[id].length;
+    return m;
+  }
+
   private run(bytes: Uint8Array, offset: number, length: number, state: number): number {
     const delta = this.delta;
     const classOf = this.classOf;
@@ -232,6 +267,8 @@ export class AhoCorasick {
       }
     }
     this.endState = row;
+    this.chunkStart = 0;
+    this.histEnd = 0;
     return count >>> 1;
   }
 
@@ -269,6 +306,15 @@ export class AhoCorasick {
           const po = this.patOff[id];
           const start = endAt - len;
           let j = 0;
+          if (start < this.chunkStart) {
+            // starts in an earlier chunk of a stream: those bytes are at the end of `hist`
+            const h = this.hist;
+            const hb = this.histEnd - (this.chunkStart - start);
+            if (hb < 0) continue;
+            const before = this.chunkStart - start;
+            while (j < before && h[hb + j] === this.patBytes[po + j]) j++;
+            if (j < before) continue;
+          }
           while (j < len && bytes[start + j] === this.patBytes[po + j]) j++;
           if (j < len) continue;
         }

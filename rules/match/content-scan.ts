@@ -1,8 +1,10 @@
 // Content rules on the stream or packet payload (Suricata `content` with offset/depth, plus kwire's
-// pattern lists and bounded character-class tails): two Aho–Corasick automata (case-sensitive
-// patterns exact, nocase ones folded) whose state is carried from chunk to chunk, so a TCP stream
-// delivered in pieces (tcp-stream-inspect.ts) is matched as one byte sequence; a tail is checked
-// byte by byte after its anchor, also across chunks. Contexts: 0 is a single packet, 1 + s is stream s.
+// pattern lists and bounded character-class tails): one Aho–Corasick automaton over case-folded
+// bytes (case-sensitive patterns verified against the original bytes), whose state is carried from
+// chunk to chunk with the last few bytes (the carry, for verifying a case-sensitive match that began
+// in an earlier chunk), so a TCP stream delivered in pieces (tcp-stream-inspect.ts) is matched as one
+// byte sequence in one pass; a tail is checked byte by byte after its anchor, also across chunks.
+// Contexts: 0 is a single packet, 1 + s is stream s.
 
 import { AhoCorasick } from '../compile/aho-corasick.js';
 import type { ContentMatch, Tail } from '../parse/policy-schema.js';
@@ -27,21 +29,22 @@ interface Entry {
 }
 
 export class ContentScanner {
-  private readonly exact = new AhoCorasick(512, true);
-  private readonly folded = new AhoCorasick(512, false);
+  private readonly ac = new AhoCorasick(1024, false);
   private readonly entries: Entry[] = [];
-  /** Per automaton pattern id: the entry and the pattern's bytes. */
-  private readonly exactEntry: number[] = [];
-  private readonly foldedEntry: number[] = [];
-  private readonly exactBytes: Uint8Array[] = [];
-  private readonly foldedBytes: Uint8Array[] = [];
+  /** Per automaton pattern id: the entry, the pattern's bytes, and 1 when it is case-sensitive. */
+  private readonly entryOf: number[] = [];
+  private readonly patBytes: Uint8Array[] = [];
+  private readonly caseSensitive: Uint8Array;
   /** Per local rule: its entries, and the caller's rule id. */
   private readonly ruleEntries: number[][] = [];
   private readonly ruleIds: number[] = [];
   private readonly single: boolean[] = [];
+  /** Carry bytes per context: the longest case-sensitive pattern less one (0: no carry). */
+  private readonly carrySize: number;
   // per context
-  private stExact = new Int32Array(1);
-  private stFolded = new Int32Array(1);
+  private state = new Int32Array(1);
+  private carry = new Uint8Array(0);
+  private carryLen = new Uint8Array(1);
   private hitCount = new Uint8Array(1);
   private hits = new Int32Array(HITS);
   private pendCount = new Uint8Array(1);
@@ -51,31 +54,33 @@ export class ContentScanner {
   private pendHead = new Uint32Array(PENDING);
   /** Hits or pending tails that did not fit their per-context arrays (counted, not kept). */
   overflow = 0;
+  /** Bytes scanned, all contexts together. */
+  bytesScanned = 0;
   private tailRun = 0;
 
   /** `rules[i]` = [caller's rule id, its contents]; every content is on stream or payload. */
   constructor(rules: [number, ContentMatch[]][]) {
-    rules.forEach(([id, cs], local) => {
+    const cs: number[] = [];
+    rules.forEach(([id, contents], local) => {
       this.ruleIds.push(id);
       const list: number[] = [];
-      for (const c of cs) {
+      for (const c of contents) {
         const e = this.entries.push({ rule: id, local, c, tail: c.tail }) - 1;
         list.push(e);
         for (const p of [c.bytes, ...c.alt]) {
-          if (c.nocase) {
-            this.foldedEntry[this.folded.add(p, true, c.pos)] = e;
-            this.foldedBytes.push(p);
-          } else {
-            this.exactEntry[this.exact.add(p, false, c.pos)] = e;
-            this.exactBytes.push(p);
-          }
+          const pid = this.ac.add(p, c.nocase, c.pos);
+          this.entryOf[pid] = e;
+          this.patBytes[pid] = p;
+          cs[pid] = c.nocase ? 0 : 1;
         }
       }
       this.ruleEntries.push(list);
-      this.single.push(cs.length === 1 && !cs[0].negate);
+      this.single.push(contents.length === 1 && !contents[0].negate);
     });
-    this.exact.compile();
-    this.folded.compile();
+    this.caseSensitive = Uint8Array.from(cs);
+    this.ac.compile();
+    this.carrySize = Math.max(0, this.ac.maxVerifiedLength - 1);
+    this.carry = new Uint8Array(this.carrySize);
   }
 
   get ruleCount(): number {
@@ -84,15 +89,16 @@ export class ContentScanner {
 
   /** Make room for contexts 0 .. n-1. */
   ensure(n: number): void {
-    if (n <= this.stExact.length) return;
-    const size = Math.max(n, this.stExact.length * 2, 1024);
+    if (n <= this.state.length) return;
+    const size = Math.max(n, this.state.length * 2, 1024);
     const grow32 = (a: Int32Array, per: number) => { const b = new Int32Array(size * per); b.set(a); return b; };
-    const grow8 = (a: Uint8Array) => { const b = new Uint8Array(size); b.set(a); return b; };
-    this.stExact = grow32(this.stExact, 1);
-    this.stFolded = grow32(this.stFolded, 1);
-    this.hitCount = grow8(this.hitCount);
+    const grow8 = (a: Uint8Array, per: number) => { const b = new Uint8Array(size * per); b.set(a); return b; };
+    this.state = grow32(this.state, 1);
+    this.carry = grow8(this.carry, this.carrySize);
+    this.carryLen = grow8(this.carryLen, 1);
+    this.hitCount = grow8(this.hitCount, 1);
     this.hits = grow32(this.hits, HITS);
-    this.pendCount = grow8(this.pendCount);
+    this.pendCount = grow8(this.pendCount, 1);
     this.pendEntry = grow32(this.pendEntry, PENDING);
     this.pendRun = grow32(this.pendRun, PENDING);
     this.pendLen = grow32(this.pendLen, PENDING);
@@ -103,8 +109,8 @@ export class ContentScanner {
 
   /** Forget context `ctx` (a new flow in the slot, or a new packet for context 0). */
   reset(ctx: number): void {
-    this.stExact[ctx] = 0;
-    this.stFolded[ctx] = 0;
+    this.state[ctx] = 0;
+    this.carryLen[ctx] = 0;
     this.hitCount[ctx] = 0;
     this.pendCount[ctx] = 0;
   }
@@ -121,21 +127,41 @@ export class ContentScanner {
    */
   chunk(ctx: number, bytes: Uint8Array, off: number, len: number, rel: number, sink: ContentHitSink): void {
     if (this.pendCount[ctx] > 0) this.continueTails(ctx, bytes, off, len, sink);
-    this.stExact[ctx] = this.scanWith(this.exact, this.exactEntry, this.exactBytes, ctx, bytes, off, len, rel, this.stExact[ctx], sink);
-    this.stFolded[ctx] = this.scanWith(this.folded, this.foldedEntry, this.foldedBytes, ctx, bytes, off, len, rel, this.stFolded[ctx], sink);
+    this.bytesScanned += len;
+    const ac = this.ac;
+    const cs = this.carrySize;
+    const n = ac.scanStream(bytes, off, len, this.state[ctx], this.carry, ctx * cs + this.carryLen[ctx]);
+    this.state[ctx] = ac.endState;
+    if (cs > 0) this.keepCarry(ctx, bytes, off, len, Math.min(ac.endDepth, cs));
+    if (n === 0) return;
+    // case-sensitive patterns' matches first, then nocase ones (each in end-offset order)
+    this.report(1, n, ctx, bytes, off, len, rel, sink);
+    this.report(0, n, ctx, bytes, off, len, rel, sink);
   }
 
-  private scanWith(ac: AhoCorasick, entryOf: number[], patBytes: Uint8Array[], ctx: number, bytes: Uint8Array,
-    off: number, len: number, rel: number, state: number, sink: ContentHitSink): number {
-    if (ac.patternCount === 0) return 0;
-    const n = ac.scanFrom(bytes, off, len, state);
-    const endState = ac.endState;
-    const res = ac.results;
+  /** The last `keep` stream bytes of context `ctx` after a chunk, from the old carry and the chunk. */
+  private keepCarry(ctx: number, bytes: Uint8Array, off: number, len: number, keep: number): void {
+    const c = this.carry;
+    const base = ctx * this.carrySize;
+    let w = 0;
+    if (keep > len) {
+      const old = keep - len; // ≤ carryLen: the automaton depth grows by at most one a byte
+      for (let k = base + this.carryLen[ctx] - old; w < old; k++) c[base + w++] = c[k];
+    }
+    for (let k = off + len - (keep - w); w < keep; k++) c[base + w++] = bytes[k];
+    this.carryLen[ctx] = keep;
+  }
+
+  private report(caseSensitive: number, n: number, ctx: number, bytes: Uint8Array, off: number, len: number, rel: number,
+    sink: ContentHitSink): void {
+    const res = this.ac.results;
     for (let k = 0; k < n; k++) {
       const id = res[2 * k];
+      if (this.caseSensitive[id] !== caseSensitive) continue;
       const endAt = res[2 * k + 1];
-      const e = this.entries[entryOf[id]];
-      const p = patBytes[id];
+      const ei = this.entryOf[id];
+      const e = this.entries[ei];
+      const p = this.patBytes[id];
       const endRel = rel + (endAt - off);
       const startRel = endRel - p.length;
       const c = e.c;
@@ -143,14 +169,13 @@ export class ContentScanner {
       // the first 4 bytes of the match: from the input when it starts in this chunk, else the pattern
       const head = endAt - p.length >= off ? pack4(bytes, endAt - p.length, p.length) : pack4(p, 0, p.length);
       if (e.tail === null) {
-        this.entryHit(ctx, entryOf[id], head, p.length, bytes, endAt, off + len, sink);
+        this.entryHit(ctx, ei, head, p.length, bytes, endAt, off + len, sink);
         continue;
       }
       const r = this.runTail(e.tail, bytes, endAt, off + len, 0);
-      if (r === TAIL_PENDING) this.addPending(ctx, entryOf[id], this.tailRun, p.length, head);
-      else if (r === TAIL_MATCH) this.entryHit(ctx, entryOf[id], head, p.length + this.tailRun, null, 0, 0, sink);
+      if (r === TAIL_PENDING) this.addPending(ctx, ei, this.tailRun, p.length, head);
+      else if (r === TAIL_MATCH) this.entryHit(ctx, ei, head, p.length + this.tailRun, null, 0, 0, sink);
     }
-    return endState;
   }
 
   /** Run of tail class bytes from `from` after `run` already seen: match, no match, or pending (tailRun set). */
