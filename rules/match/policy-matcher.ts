@@ -12,6 +12,7 @@ import type { ClusterProfile, ContentMatch, PolicyRule, StringMatch } from '../p
 import type { CompiledPolicy } from '../compile/compile-policy.js';
 import { DomainTrie, loadDomainFile } from '../compile/domain-trie.js';
 import { ContentScanner, type ContentHitSink } from './content-scan.js';
+import { TlsEncrypted } from './tls-encrypted.js';
 import { RuleGroups } from './rule-groups.js';
 import { publicSuffixList, splitName, type PublicSuffixList } from '../compile/public-suffix.js';
 import { PagePool, type InOrderSink } from '../../engine/reassembly/ooo-pages.js';
@@ -103,6 +104,13 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private maxOoo = 64;
   /** Counters of stream content inspection (out of order held and dropped, overlap conflicts). */
   readonly streamStats = new StreamStats();
+  /** Where TLS flows turn encrypted: stream content inspection stops there (tls-encrypted.ts). */
+  private readonly tls = new TlsEncrypted();
+  /**
+   * Suricata's `app-layer.protocols.tls.encryption-handling`: 'default' stops raw stream content
+   * inspection at a TLS flow's first application_data record; 'full' inspects encrypted bytes too.
+   */
+  encryptionHandling: 'default' | 'full' = 'default';
   // the packet being matched, for contentHit() and data()
   private curPkt: Packet | null = null;
   private curDir = DIR_ANY;
@@ -276,6 +284,7 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
       if (stream >= 0 && pkt.ipProto === 6) {
         const ctx = stream + 1;
         ss.ensure(ctx + 2);
+        this.tls.ensure(stream + 2);
         let d = this.streams[stream];
         if (d === undefined) this.streams[stream] = d = new TcpInspectDirection(this.maxOoo);
         if (isNew) {
@@ -284,9 +293,12 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
           const other = this.streams[stream ^ 1];
           if (other !== undefined) other.reset(this.pool);
           ss.reset((stream ^ 1) + 1);
+          this.tls.reset(stream);
         }
-        this.curCtx = ctx;
-        d.segment(pkt, this, depth, this.pool, this.streamStats);
+        if (this.tls.encrypted[stream] === 0) {
+          this.curCtx = ctx;
+          d.segment(pkt, this, depth, this.pool, this.streamStats);
+        } else if (d.held > 0) d.reset(this.pool); // encrypted from here on: held bytes are never inspected
       } else if (inDepth && pkt.payloadLength > 0) ss.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
     }
     if (this.packetScan !== null && inDepth && pkt.payloadLength > 0) this.packetScan.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
@@ -295,7 +307,21 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
 
   /** In-order stream bytes of the current packet's direction (from TcpInspectDirection). */
   data(bytes: Uint8Array, off: number, len: number, rel: number): void {
-    this.streamScan!.chunk(this.curCtx, bytes, off, len, rel, this);
+    const ctx = this.curCtx;
+    let n = len;
+    if (this.encryptionHandling === 'default') {
+      if (this.tls.encrypted[ctx - 1] !== 0) return;
+      n = this.tls.cleartext(ctx - 1, bytes, off, len, rel);
+    }
+    if (n > 0) this.streamScan!.chunk(ctx, bytes, off, n, rel, this);
+  }
+
+  /** Content inspection counters: bytes scanned (streams and payloads), TLS flows whose stream inspection stopped at encrypted data. */
+  get contentStats(): { bytes_scanned: number; tls_encrypted_flows: number } {
+    return {
+      bytes_scanned: (this.streamScan?.bytesScanned ?? 0) + (this.packetScan?.bytesScanned ?? 0),
+      tls_encrypted_flows: this.tls.flows,
+    };
   }
 
   /** Every content of rule `i` holds: check its header on the current packet and fire. */

@@ -6,13 +6,14 @@ import { DecoderConfig } from '../../decoders/packet.js';
 import { FlowConfig } from '../../engine/flow/flow-config.js';
 import { Inspector } from '../../engine/pipeline/inspector.js';
 import { ReassemblyConfig } from '../../engine/reassembly/reassembly-config.js';
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
-export async function inspectFile(path: string, events: string[], opts: { alertPorts?: Uint8Array; reassembly?: ReassemblyConfig } = {}):
+export async function inspectFile(path: string, events: string[], opts: { alertPorts?: Uint8Array; reassembly?: ReassemblyConfig; policy?: PolicyMatcher } = {}):
   Promise<{ records: Record<string, any>[]; inspector: Inspector }> {
   const lines: string[] = [];
   const insp = new Inspector({
     decoder: new DecoderConfig(), flow: new FlowConfig(), reassembly: opts.reassembly ?? new ReassemblyConfig(),
-    events: new Set(events), format: 'eve', alertPorts: opts.alertPorts ?? null,
+    events: new Set(events), format: 'eve', alertPorts: opts.alertPorts ?? null, policy: opts.policy ?? null,
   }, (l) => lines.push(l));
   const r = await openCapture(path);
   try {

@@ -166,4 +166,30 @@ test('aho-corasick: an exact automaton is case-sensitive without verification; s
   assert.throws(() => mixed.scanFrom(enc('AKIA'), 0, 4, 0), /case-sensitive/);
 });
 
+test('aho-corasick: scanStream verifies case-sensitive matches that began in an earlier chunk against the kept bytes', () => {
+  const r = rng(11);
+  for (let round = 0; round < 300; round++) {
+    const ac = new AhoCorasick(100000);
+    const pats = Array.from({ length: 1 + int(r, 8) }, () => Array.from({ length: 1 + int(r, 6) }, () => 'abAB'[int(r, 4)]).join(''));
+    pats.forEach((p) => ac.add(p, int(r, 2) === 0)); // exact and nocase mixed in one automaton
+    ac.compile();
+    const keep = Math.max(0, ac.maxVerifiedLength - 1);
+    const text = enc(Array.from({ length: int(r, 300) }, () => 'abABx'[int(r, 5)]).join(''));
+    const whole = hits(ac, text);
+    const got: string[] = [];
+    let state = 0;
+    let hist = new Uint8Array(0);
+    for (let a = 0; a < text.length; ) {
+      const b = Math.min(text.length, a + 1 + int(r, 20));
+      const n = ac.scanStream(text.slice(a, b), 0, b - a, state, hist, hist.length); // a fresh buffer per chunk
+      for (let k = 0; k < n; k++) got.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1] + a}`);
+      state = ac.endState;
+      const d = Math.min(ac.endDepth, keep);
+      hist = text.slice(b - d, b); // what a caller keeps: the automaton's depth, capped
+      a = b;
+    }
+    assert.equal(got.sort(), whole, `round ${round}`);
+  }
+});
+
 test.run();

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { parsePolicy } from '../../../rules/parse/policy.js';
 import { compilePolicy } from '../../../rules/compile/compile-policy.js';
 import { PolicyMatcher } from '../../../rules/match/policy-matcher.js';
-import { tcpSegment } from './tcp-frame.js';
+import { STREAM_POLICY as POLICY, tcpSegment } from './tcp-frame.js';
 import { STREAM_CASES, secretsSession } from '../../../samples/derive/stream-secrets.js';
 import { helloPacket } from '../../../samples/derive/session.js';
 import { kwire, ndjson, ROOT, tsharkFields } from '../../helpers/kwire-cli.js';
@@ -19,32 +19,6 @@ const TMP = mkdtempSync(join(tmpdir(), 'kwire-stream-content-'));
 process.on('exit', () => rmSync(TMP, { recursive: true, force: true }));
 const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 
-const POLICY = `version: 1
-cluster:
-  pod_cidrs: [10.244.0.0/16]
-  service_cidrs: [10.96.0.0/12]
-rules:
-  - name: aws-key-id
-    sid: 1
-    severity: 1
-    category: secret-leak
-    match:
-      content: {pattern: [AKIA, ASIA], tail: "[A-Z0-9]{16}"}
-  - name: github-pat
-    sid: 2
-    severity: 1
-    category: secret-leak
-    match:
-      content: {pattern: ghp_, tail: "[A-Za-z0-9]{36}"}
-  - name: two-parts
-    sid: 3
-    severity: 2
-    category: secret-leak
-    match:
-      content:
-        - {pattern: "secret_a="}
-        - {pattern: "secret_b=", depth: 200}
-`;
 
 const segment = tcpSegment;
 

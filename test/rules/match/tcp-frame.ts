@@ -1,4 +1,4 @@
-// Test helper of the content-rule tests: a real Ethernet/IPv4/TCP frame, decoded.
+// Test helpers of the content-rule tests: a real Ethernet/IPv4/TCP frame, decoded, and their policy.
 import { Packet } from '../../../decoders/packet.js';
 import { decodeFrame } from '../../../decoders/frame.js';
 
@@ -14,3 +14,31 @@ export function tcpSegment(seq: number, text: string | Uint8Array, flags = 0x18)
   decodeFrame(p);
   return p;
 }
+
+/** Content rules of the stream tests: AWS key ids and GitHub tokens (anchor + tail), and a rule of two contents. */
+export const STREAM_POLICY = `version: 1
+cluster:
+  pod_cidrs: [10.244.0.0/16]
+  service_cidrs: [10.96.0.0/12]
+rules:
+  - name: aws-key-id
+    sid: 1
+    severity: 1
+    category: secret-leak
+    match:
+      content: {pattern: [AKIA, ASIA], tail: "[A-Z0-9]{16}"}
+  - name: github-pat
+    sid: 2
+    severity: 1
+    category: secret-leak
+    match:
+      content: {pattern: ghp_, tail: "[A-Za-z0-9]{36}"}
+  - name: two-parts
+    sid: 3
+    severity: 2
+    category: secret-leak
+    match:
+      content:
+        - {pattern: "secret_a="}
+        - {pattern: "secret_b=", depth: 200}
+`;
