@@ -91,17 +91,15 @@ export class ContentScanner {
   ensure(n: number): void {
     if (n <= this.state.length) return;
     const size = Math.max(n, this.state.length * 2, 1024);
-    const grow32 = (a: Int32Array, per: number) => { const b = new Int32Array(size * per); b.set(a); return b; };
-    const grow8 = (a: Uint8Array, per: number) => { const b = new Uint8Array(size * per); b.set(a); return b; };
-    this.state = grow32(this.state, 1);
-    this.carry = grow8(this.carry, this.carrySize);
-    this.carryLen = grow8(this.carryLen, 1);
-    this.hitCount = grow8(this.hitCount, 1);
-    this.hits = grow32(this.hits, HITS);
-    this.pendCount = grow8(this.pendCount, 1);
-    this.pendEntry = grow32(this.pendEntry, PENDING);
-    this.pendRun = grow32(this.pendRun, PENDING);
-    this.pendLen = grow32(this.pendLen, PENDING);
+    this.state = grow32(this.state, size);
+    this.carry = grow8(this.carry, size * this.carrySize);
+    this.carryLen = grow8(this.carryLen, size);
+    this.hitCount = grow8(this.hitCount, size);
+    this.hits = grow32(this.hits, size * HITS);
+    this.pendCount = grow8(this.pendCount, size);
+    this.pendEntry = grow32(this.pendEntry, size * PENDING);
+    this.pendRun = grow32(this.pendRun, size * PENDING);
+    this.pendLen = grow32(this.pendLen, size * PENDING);
     const h = new Uint32Array(size * PENDING);
     h.set(this.pendHead);
     this.pendHead = h;
@@ -254,6 +252,18 @@ export class ContentScanner {
     if (bytes !== null) while (endAt + extra < limit && length + extra < REDACT_MAX && isTokenByte(bytes[endAt + extra])) extra++;
     sink.contentHit(entry.rule, redactHead(head, Math.min(REDACT_MAX, length + extra)));
   }
+}
+
+function grow32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function grow8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(n);
+  b.set(a);
+  return b;
 }
 
 const TAIL_NONE = 0;

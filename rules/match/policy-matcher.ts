@@ -8,9 +8,11 @@
 import { readFileSync } from 'node:fs';
 import type { Packet } from '../../decoders/packet.js';
 import { TCP_SYN } from '../../decoders/tcp.js';
-import type { ClusterProfile, ContentMatch, PolicyRule, StringMatch } from '../parse/policy-schema.js';
+import type { ClusterProfile, ContentMatch, PolicyRule } from '../parse/policy-schema.js';
 import type { CompiledPolicy } from '../compile/compile-policy.js';
-import { DomainTrie, loadDomainFile } from '../compile/domain-trie.js';
+import { loadDomainFile } from '../compile/domain-trie.js';
+import { AppContentMatch, AppStringMatch } from './app-strings.js';
+import { AppNameIndex, IdList } from './app-index.js';
 import { ContentScanner, type ContentHitSink } from './content-scan.js';
 import { TlsEncrypted } from './tls-encrypted.js';
 import { RuleGroups } from './rule-groups.js';
@@ -24,9 +26,6 @@ import { makeAlertRule, type AlertRule } from '../alert-rule.js';
 import { clusterSet, cidrSetOf, DIR_ANY, DIR_EAST_WEST, DIR_EGRESS, DIR_INGRESS, HeaderMatch } from './header-match.js';
 
 export type AppKind = 'tls' | 'quic' | 'dns' | 'http';
-
-const ENCODER = new TextEncoder();
-const LATIN1 = new TextDecoder('latin1');
 
 /** The text fields of an app-layer event a rule can test (lower-cased where names are compared). */
 export interface AppFields {
@@ -59,25 +58,14 @@ interface CompiledRule {
   header: HeaderMatch;
   /** Which app events can satisfy the rule; empty: a header-only rule. */
   apps: Set<AppKind>;
-  /** Per string condition, its domain list as a trie (when it has one). */
-  lists: (DomainTrie | null)[];
+  /** The string conditions, compiled (with their domain lists as tries). */
+  strings: AppStringMatch[];
+  /** The content conditions on app fields, compiled. */
+  contents: AppContentMatch[];
 }
 
 function fieldText(f: AppFields, field: string): string | undefined {
   return f[FIELD_OF[field]];
-}
-
-function stringMatches(s: StringMatch, text: string, list: DomainTrie | null): boolean {
-  const t = s.field === 'ja3' || s.field === 'ja4' ? text : text.toLowerCase().replace(/\.$/, '');
-  let hit = s.exact.some((e) => t === e.toLowerCase()) ||
-    s.suffix.some((e) => t.endsWith(e.toLowerCase())) ||
-    s.prefix.some((e) => t.startsWith(e)) ||
-    s.dotprefix.some((e) => { const d = e.toLowerCase().replace(/^[.*]+/, ''); return t === d || t.endsWith('.' + d); });
-  if (!hit && list !== null) {
-    const b = ENCODER.encode(t);
-    hit = list.match(b, 0, b.length) >= 0;
-  }
-  return s.negate ? !hit : hit;
 }
 
 export class PolicyMatcher implements ContentHitSink, InOrderSink {
@@ -89,9 +77,8 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   /** The same, grouped by packet direction (rules of that direction or any). */
   private readonly byAppDir = new Map<AppKind, number[][]>();
   /** App rules indexed by exact name, and by domain (the name or a parent domain). */
-  private readonly appExact = new Map<AppKind, Map<string, number[]>>();
-  private readonly appDomain = new Map<AppKind, Map<string, number[]>>();
-  private readonly candidates: number[] = [];
+  private readonly appIndex = new Map<AppKind, AppNameIndex>();
+  private readonly candidates = new IdList();
   private readonly cluster: CidrSet;
   private readonly payloadRules: number[] = [];
   /** Content rules whose contents are all on `stream` (TCP: the reassembled stream; else the datagram). */
@@ -192,51 +179,28 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
     const s = m.strings.find((x) => !x.negate && APP_OF_FIELD[x.field] === kind && x.field !== 'http.uri' &&
       x.prefix.length === 0 && x.suffix.every((e) => /^(\*\.|\.)/.test(e)));
     if (s === undefined || this.rules[i].rule.dnsTunnel !== null) return false;
-    const exact = this.appExact.get(kind) ?? this.appExact.set(kind, new Map()).get(kind)!;
-    const domain = this.appDomain.get(kind) ?? this.appDomain.set(kind, new Map()).get(kind)!;
-    const put = (map: Map<string, number[]>, name: string): void => {
-      const list = map.get(name);
-      if (list === undefined) map.set(name, [i]);
-      else if (list[list.length - 1] !== i) list.push(i);
-    };
-    for (const e of s.exact) put(exact, e.toLowerCase().replace(/\.$/, ''));
-    for (const e of [...s.dotprefix, ...s.suffix]) put(domain, e.toLowerCase().replace(/^(\*\.|\.)+/, ''));
+    const index = this.appIndex.get(kind) ?? this.appIndex.set(kind, new AppNameIndex()).get(kind)!;
+    for (const e of s.exact) index.addExact(e.toLowerCase().replace(/\.$/, ''), i);
+    for (const e of [...s.dotprefix, ...s.suffix]) index.addDomain(e.toLowerCase().replace(/^(\*\.|\.)+/, ''), i);
     if (s.domainsFile !== null) {
       for (const raw of readFileSync(s.domainsFile.path, 'utf8').split('\n')) {
         const line = raw.replace(/#.*/, '').trim().toLowerCase();
         if (line === '') continue;
-        if (/^(\*\.|\.)/.test(line)) put(domain, line.replace(/^(\*\.|\.)+/, ''));
-        else put(exact, line.replace(/\.$/, ''));
+        if (/^(\*\.|\.)/.test(line)) index.addDomain(line.replace(/^(\*\.|\.)+/, ''), i);
+        else index.addExact(line.replace(/\.$/, ''), i);
       }
     }
     return true;
   }
 
   /** Candidate app rules of an event named `name` in direction `dir`: the always-checked ones of that direction and those naming it. */
-  private appCandidates(kind: AppKind, name: string | undefined, dir: number): number[] {
+  private appCandidates(kind: AppKind, name: string | undefined, dir: number): IdList {
     const out = this.candidates;
-    out.length = 0;
+    out.n = 0;
     const always = this.byAppDir.get(kind)?.[dir];
-    if (always !== undefined) for (const i of always) out.push(i);
-    if (name !== undefined) {
-      const n = name.toLowerCase().replace(/\.$/, '');
-      const exact = this.appExact.get(kind)?.get(n);
-      if (exact !== undefined) for (const i of exact) out.push(i);
-      const domain = this.appDomain.get(kind);
-      if (domain !== undefined) {
-        for (let d = n; ; ) {
-          const l = domain.get(d);
-          if (l !== undefined) for (const i of l) out.push(i);
-          const dot = d.indexOf('.');
-          if (dot < 0) break;
-          d = d.slice(dot + 1);
-        }
-      }
-    }
-    out.sort((a, b) => a - b);
-    let w = 0;
-    for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[w++] = out[k];
-    out.length = w;
+    if (always !== undefined) for (let k = 0; k < always.length; k++) out.push(always[k]);
+    if (name !== undefined) this.appIndex.get(kind)?.collect(name, out);
+    out.sortUnique();
     return out;
   }
 
@@ -248,7 +212,8 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
         severity: rule.severity, action: 'allowed', metadata: { kwire_rule: [rule.name] } }),
       header: new HeaderMatch(rule.match),
       apps,
-      lists: rule.match.strings.map((s) => (s.domainsFile === null ? null : loadDomainFile(s.domainsFile.path, 1))),
+      strings: rule.match.strings.map((s) => new AppStringMatch(s, s.domainsFile === null ? null : loadDomainFile(s.domainsFile.path, 1))),
+      contents: rule.match.content.map((c) => new AppContentMatch(c)),
     };
   }
 
@@ -479,8 +444,9 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   app(kind: AppKind, f: AppFields, pkt: Packet, fire: (a: AlertRule, i: number) => void, nowUs = 0): void {
     const dir = this.clusterDirection(pkt);
     const list = this.appCandidates(kind, kind === 'dns' ? f.query : kind === 'http' ? f.host : f.sni, dir);
-    if (list.length === 0) return;
-    for (const i of list) { // the candidate scratch is not reused before this loop ends
+    const n = list.n;
+    for (let c = 0; c < n; c++) { // the candidate scratch is not reused before this loop ends
+      const i = list.ids[c];
       const r = this.rules[i];
       const m = r.rule.match;
       if (!r.header.matches(pkt, dir)) continue;
@@ -490,20 +456,11 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
         const s = m.strings[k];
         const text = fieldText(f, s.field);
         if (text === undefined || (APP_OF_FIELD[s.field] !== undefined && APP_OF_FIELD[s.field] !== kind)) ok = false;
-        else ok = stringMatches(s, text, r.lists[k]);
+        else ok = r.strings[k].matches(text);
       }
       for (let k = 0; k < m.content.length && ok; k++) {
-        const c = m.content[k];
-        const text = fieldText(f, c.buffer);
-        if (text === undefined) { ok = false; break; }
-        const hay = c.nocase ? text.toLowerCase() : text;
-        const needle = LATIN1.decode(c.bytes);
-        const n = c.nocase ? needle.toLowerCase() : needle;
-        const at = hay.indexOf(n, c.offset);
-        let hit = at >= 0 && (c.depth <= 0 || at + n.length <= c.offset + c.depth);
-        if (hit && c.startswith) hit = hay.startsWith(n);
-        if (hit && c.endswith) hit = hay.endsWith(n);
-        ok = c.negate ? !hit : hit;
+        const text = fieldText(f, m.content[k].buffer);
+        ok = text !== undefined && r.contents[k].matches(text);
       }
       if (ok && r.rule.dnsTunnel !== null) ok = f.query !== undefined && this.tunnelTrips(i, r.rule, f.query, nowUs);
       if (ok) fire(r.alert, i);
