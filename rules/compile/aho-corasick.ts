@@ -21,6 +21,8 @@ import { RulesError, type SourcePos } from './rules-error.js';
 
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i;
+/** Table entries up to which a column per input byte is used (4 MiB of Int32). */
+const DIRECT_MAX = 1 << 20;
 const IDENTITY = new Uint8Array(256);
 for (let i = 0; i < 256; i++) IDENTITY[i] = i;
 
@@ -49,6 +51,10 @@ export class AhoCorasick {
   private outIds: Int32Array = new Int32Array(0);
   private dict: Int32Array = new Int32Array(1);
   private fires: Uint8Array = new Uint8Array(1);
+  /** The table has a column per input byte (classOf is the identity and run() skips it). */
+  private direct = false;
+  /** With `direct`: 1 for input byte pairs (b0 << 8 | b1) that lead from the start state to depth 2 or report at once. */
+  private pair: Uint8Array = new Uint8Array(0);
   private depth: Int32Array = new Int32Array(1);
   private compiled = false;
   // scanStream(): the bytes just before the chunk, for verifying a case-sensitive match that starts there
@@ -183,9 +189,32 @@ export class AhoCorasick {
     this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
     for (let s = 0; s < states; s++) this.fires[s] = own[s].length > 0 || dict[s] !== 0 ? 1 : 0;
-    for (let k = 0; k < this.delta.length; k++) {
-      const t = this.delta[k];
-      this.delta[k] = this.fires[t] !== 0 ? ~(t << shift) : t << shift;
+    if (states * 256 <= DIRECT_MAX) {
+      // small enough for a column per input byte: the byte indexes the table directly (no class read)
+      const wide = new Int32Array(states * 256);
+      for (let st = 0; st < states; st++) {
+        for (let b = 0; b < 256; b++) {
+          const t = this.delta[(st << shift) | this.classOf[b]];
+          wide[(st << 8) | b] = this.fires[t] !== 0 ? ~(t << 8) : t << 8;
+        }
+      }
+      this.delta = wide;
+      this.shift = 8;
+      for (let b = 0; b < 256; b++) this.classOf[b] = b;
+      this.direct = true;
+      // pairs of input bytes that can begin a match: from the start state only these need the table
+      const pair = new Uint8Array(65536);
+      for (let b0 = 0; b0 < 256; b0++) {
+        const r0 = wide[b0];
+        if (r0 < 0) { pair.fill(1, b0 << 8, (b0 + 1) << 8); continue; } // a one-byte pattern
+        for (let b1 = 0; b1 < 256; b1++) if (depth[(wide[r0 | b1] < 0 ? ~wide[r0 | b1] : wide[r0 | b1]) >>> 8] === 2) pair[(b0 << 8) | b1] = 1;
+      }
+      this.pair = pair;
+    } else {
+      for (let k = 0; k < this.delta.length; k++) {
+        const t = this.delta[k];
+        this.delta[k] = this.fires[t] !== 0 ? ~(t << shift) : t << shift;
+      }
     }
     // patterns for verification
     this.patOff = new Int32Array(n);
@@ -259,11 +288,27 @@ export class AhoCorasick {
     this.dropped = 0;
     let row = state;
     const end = offset + length;
-    for (let i = offset; i < end; i++) {
-      row = delta[row | classOf[bytes[i]]];
-      if (row < 0) {
-        row = ~row;
-        count = this.report(bytes, i + 1, row >>> shift, count, cap);
+    if (this.direct) {
+      // In the start state, a byte whose pair with the next byte begins no pattern leaves the state
+      // where starting afresh at the next byte would: skip it without the dependent table read.
+      const pair = this.pair;
+      const last = end - 1;
+      let i = offset;
+      while (i < end) {
+        if (row === 0) while (i < last && pair[(bytes[i] << 8) | bytes[i + 1]] === 0) i++;
+        row = delta[row | bytes[i++]];
+        if (row < 0) {
+          row = ~row;
+          count = this.report(bytes, i, row >>> 8, count, cap);
+        }
+      }
+    } else {
+      for (let i = offset; i < end; i++) {
+        row = delta[row | classOf[bytes[i]]];
+        if (row < 0) {
+          row = ~row;
+          count = this.report(bytes, i + 1, row >>> shift, count, cap);
+        }
       }
     }
     this.endState = row;
