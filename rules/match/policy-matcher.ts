@@ -16,7 +16,7 @@ import { AppNameIndex, IdList } from './app-index.js';
 import { ContentScanner, type ContentHitSink } from './content-scan.js';
 import { TlsEncrypted } from './tls-encrypted.js';
 import { RuleGroups } from './rule-groups.js';
-import { publicSuffixList, splitName, type PublicSuffixList } from '../compile/public-suffix.js';
+import { TunnelNames } from './tunnel-names.js';
 import { PagePool, type InOrderSink } from '../../engine/reassembly/ooo-pages.js';
 import { TcpInspectDirection } from '../../engine/reassembly/tcp-stream-inspect.js';
 import { StreamStats } from '../../engine/reassembly/tcp-stream.js';
@@ -100,7 +100,6 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   encryptionHandling: 'default' | 'full' = 'default';
   // the packet being matched, for contentHit() and data()
   private curPkt: Packet | null = null;
-  private curDir = DIR_ANY;
   private curFire: ((a: AlertRule, i: number, redacted: string) => void) | null = null;
   private curCtx = 0;
   private readonly volumeRules: number[] = [];
@@ -110,7 +109,8 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private readonly tunnelState = new Map<number, Map<number, { start: number; count: number; fired: boolean }>>();
   /** Rules the packet path cannot evaluate yet (stream/payload content, volume, DNS tunnel). */
   readonly unsupported: PolicyRule[] = [];
-  private psl: PublicSuffixList | null = null;
+  /** Registered domain, longest label and entropy per DNS query name (cached). */
+  private readonly tunnelNames = new TunnelNames();
 
   constructor(compiled: CompiledPolicy, profile: ClusterProfile) {
     this.cluster = clusterSet(profile);
@@ -243,7 +243,6 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
     if (this.payloadRules.length === 0 || (pkt.payloadLength === 0 && (pkt.ipProto !== 6 || (pkt.tcpFlags & TCP_SYN) === 0))) return;
     this.curPkt = pkt;
     this.curFire = fire;
-    this.curDir = this.clusterDirection(pkt);
     const ss = this.streamScan;
     if (ss !== null) {
       if (stream >= 0 && pkt.ipProto === 6) {
@@ -292,7 +291,8 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   /** Every content of rule `i` holds: check its header on the current packet and fire. */
   contentHit(i: number, redacted: string): void {
     const r = this.rules[i];
-    if (r.header.matches(this.curPkt!, this.curDir)) this.curFire!(r.alert, i, redacted);
+    const pkt = this.curPkt!;
+    if (r.header.matches(pkt, this.clusterDirection(pkt))) this.curFire!(r.alert, i, redacted);
   }
 
   /**
@@ -304,22 +304,16 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
    */
   private tunnelTrips(i: number, rule: PolicyRule, query: string, nowUs: number): boolean {
     const t = rule.dnsTunnel!;
-    const labels = splitName(query);
-    if (labels === null) return false;
-    this.psl ??= publicSuffixList();
-    const n = this.psl.suffixLabels(labels) + 1; // labels of the registered domain
-    if (labels.length <= n) return false; // nothing under the registered domain
-    const domain = labels.slice(labels.length - n).join('.');
-    const sub = labels.slice(0, labels.length - n).join('');
+    const q = this.tunnelNames;
+    if (!q.lookup(query)) return false;
     // A test left at 0 is off.
-    const trip = (t.labelLength > 0 && labels.some((l) => l.length >= t.labelLength)) ||
-      (t.entropy > 0 && sub.length >= 16 && entropy(sub) >= t.entropy);
-    const key = domainKey(domain);
+    const trip = (t.labelLength > 0 && q.maxLabel >= t.labelLength) ||
+      (t.entropy > 0 && q.subLength >= 16 && q.subEntropy >= t.entropy);
     if (this.tunnelGate !== null) {
-      this.tunnelGate(i, key, trip, nowUs);
+      this.tunnelGate(i, q.key, trip, nowUs);
       return true; // decided by tunnelAdmit() in capture order (engine/pipeline)
     }
-    return this.tunnelAdmit(i, key, trip, nowUs);
+    return this.tunnelAdmit(i, q.key, trip, nowUs);
   }
 
   /**
@@ -364,8 +358,7 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
    */
   volume(pkt: Packet, nowUs: number, fire: (a: AlertRule, i: number) => void): void {
     const dir = this.clusterDirection(pkt);
-    if (dir !== DIR_EGRESS && dir !== DIR_ANY) return;
-    if (this.cluster.contains(pkt.bytes, pkt.dstAddrOffset, pkt.ipVersion)) return;
+    if (dir !== DIR_EGRESS && dir !== DIR_ANY) return; // (both leave the destination outside the cluster)
     const key = addressKey(pkt.bytes, pkt.dstAddrOffset, pkt.ipVersion);
     for (const i of this.volumeRules) {
       const r = this.rules[i];
@@ -466,25 +459,6 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
       if (ok) fire(r.alert, i);
     }
   }
-}
-
-/** Shannon entropy in bits per character. */
-export function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-
-/** A 32-bit FNV-1a key of a registered domain (lower case). */
-function domainKey(d: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /** A 32-bit key for an address (IPv4 exactly; IPv6 hashed). */
