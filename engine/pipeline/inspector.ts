@@ -143,7 +143,7 @@ export class Inspector {
     this.slot = slot;
     if (this.fire !== null) {
       const policy = this.policy!;
-      policy.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire);
+      policy.flowPacket(pkt, flows.isNew, flows.justEstablished, flows.direction === TO_SERVER, this.fire, slot * 2 + flows.direction);
       // content: TCP stream bytes in sequence order up to the stream depth; per-packet payload
       // content on the first bytes of each direction (wire bytes as the bound)
       if (policy.hasPayloadRules && (pkt.payloadLength > 0 || (pkt.ipProto === 6 && (pkt.tcpFlags & TCP_SYN) !== 0))) {

@@ -18,7 +18,8 @@ export interface ContentHitSink {
 /** Multi-content rules' hits kept per context; pending tails per context. */
 const HITS = 16;
 const PENDING = 4;
-const REDACT_MAX = 64;
+/** Longest redacted token in an alert (bytes after a literal may extend it up to this). */
+export const REDACT_MAX = 64;
 
 interface Entry {
   rule: number;

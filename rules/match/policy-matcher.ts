@@ -8,12 +8,13 @@
 import { readFileSync } from 'node:fs';
 import type { Packet } from '../../decoders/packet.js';
 import { TCP_SYN } from '../../decoders/tcp.js';
+import { TO_SERVER } from '../../engine/flow/flow-table.js';
 import type { ClusterProfile, ContentMatch, PolicyRule } from '../parse/policy-schema.js';
 import type { CompiledPolicy } from '../compile/compile-policy.js';
 import { loadDomainFile } from '../compile/domain-trie.js';
 import { AppContentMatch, AppStringMatch } from './app-strings.js';
 import { AppNameIndex, IdList } from './app-index.js';
-import { ContentScanner, type ContentHitSink } from './content-scan.js';
+import { ContentScanner, REDACT_MAX, type ContentHitSink } from './content-scan.js';
 import { TlsEncrypted } from './tls-encrypted.js';
 import { RuleGroups } from './rule-groups.js';
 import { TunnelNames } from './tunnel-names.js';
@@ -87,6 +88,11 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private readonly packetScan: ContentScanner | null;
   /** Per TCP flow direction (slot × 2 + direction): in-order delivery for stream content. */
   private streams: (TcpInspectDirection | undefined)[] = [];
+  /** Per flow direction: scanLimit() once decided, else -1. */
+  private limits = new Int32Array(0);
+  /** Rules of `streamScan`, and the stream offset past which none of each rule's contents can match. */
+  private readonly streamRules: number[] = [];
+  private readonly streamEnds: number[] = [];
   private pool: PagePool = new PagePool(new ReassemblyMemory(64 * 1024 * 1024));
   private maxOoo = 64;
   /** Counters of stream content inspection (out of order held and dropped, overlap conflicts). */
@@ -102,6 +108,7 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private curPkt: Packet | null = null;
   private curFire: ((a: AlertRule, i: number, redacted: string) => void) | null = null;
   private curCtx = 0;
+  private curStream = -1;
   private readonly volumeRules: number[] = [];
   /** Per volume rule: destination key → window start (µs), bytes, fired. Bounded. */
   private readonly volumeState = new Map<number, Map<number, { start: number; bytes: number; fired: boolean }>>();
@@ -165,6 +172,10 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
       return { id: i, proto: h.proto, direction: h.direction, dport: h.dport, bidirectional: h.bidirectional };
     }));
     this.streamScan = streamRules.length > 0 ? new ContentScanner(streamRules) : null;
+    for (const [i, cs] of streamRules) {
+      this.streamRules.push(i);
+      this.streamEnds.push(Math.max(...cs.map(contentEnd)));
+    }
     this.packetScan = packetRules.length > 0 ? new ContentScanner(packetRules) : null;
   }
 
@@ -243,31 +254,71 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
     if (this.payloadRules.length === 0 || (pkt.payloadLength === 0 && (pkt.ipProto !== 6 || (pkt.tcpFlags & TCP_SYN) === 0))) return;
     this.curPkt = pkt;
     this.curFire = fire;
+    this.curStream = stream;
     const ss = this.streamScan;
     if (ss !== null) {
+      if (stream >= 0) {
+        this.ensureStreams(stream + 2);
+        if (isNew) this.forget(stream);
+      }
       if (stream >= 0 && pkt.ipProto === 6) {
-        const ctx = stream + 1;
-        ss.ensure(ctx + 2);
-        this.tls.ensure(stream + 2);
+        const limit = this.scanLimit(stream, pkt, depth);
         let d = this.streams[stream];
         if (d === undefined) this.streams[stream] = d = new TcpInspectDirection(this.maxOoo);
-        if (isNew) {
-          d.reset(this.pool);
-          ss.reset(ctx);
-          const other = this.streams[stream ^ 1];
-          if (other !== undefined) other.reset(this.pool);
-          ss.reset((stream ^ 1) + 1);
-          this.tls.reset(stream);
-        }
-        if (this.tls.encrypted[stream] === 0) {
-          this.curCtx = ctx;
-          d.segment(pkt, this, depth, this.pool, this.streamStats);
+        if (limit > 0 && this.tls.encrypted[stream] === 0) {
+          this.curCtx = stream + 1;
+          d.segment(pkt, this, limit, this.pool, this.streamStats);
         } else if (d.held > 0) d.reset(this.pool); // encrypted from here on: held bytes are never inspected
-      } else if (inDepth && pkt.payloadLength > 0) ss.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
+      } else if (inDepth && pkt.payloadLength > 0 && (stream < 0 || this.scanLimit(stream, pkt, depth) > 0)) {
+        ss.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
+      }
     }
     if (this.packetScan !== null && inDepth && pkt.payloadLength > 0) this.packetScan.packet(pkt.bytes, pkt.payloadOffset, pkt.payloadLength, this);
     this.curPkt = null;
   }
+
+  /** Room for per-stream state of streams 0 .. n-1. */
+  private ensureStreams(n: number): void {
+    this.streamScan!.ensure(n + 1);
+    this.tls.ensure(n);
+    if (n <= this.limits.length) return;
+    const l = new Int32Array(Math.max(n, this.limits.length * 2, 1024)).fill(-1);
+    l.set(this.limits);
+    this.limits = l;
+  }
+
+  /** A new flow in the slot of stream `s`: both directions start over. */
+  private forget(s: number): void {
+    const ss = this.streamScan!;
+    for (const k of [s, s ^ 1]) {
+      this.streams[k]?.reset(this.pool);
+      ss.reset(k + 1);
+      this.limits[k] = -1;
+    }
+    this.tls.reset(s);
+  }
+
+  /**
+   * How far into stream `s` content can still match (decided on its first packet, by the header
+   * conditions of the content rules: protocol, addresses, ports, cluster direction, `flow:
+   * to_server`/`to_client`): 0 when no rule can match it, else the largest end (offset + depth,
+   * plus tail and redaction margin) among them, at most `depth`.
+   */
+  private scanLimit(s: number, pkt: Packet, depth: number): number {
+    let lim = this.limits[s];
+    if (lim >= 0) return Math.min(lim, depth);
+    lim = 0;
+    const dir = this.clusterDirection(pkt);
+    const toServer = (s & 1) === TO_SERVER;
+    for (let k = 0; k < this.streamRules.length; k++) {
+      const r = this.rules[this.streamRules[k]];
+      const h = r.header;
+      if ((h.toServer === null || h.toServer === toServer) && this.streamEnds[k] > lim && h.matches(pkt, dir)) lim = this.streamEnds[k];
+    }
+    this.limits[s] = lim;
+    return Math.min(lim, depth);
+  }
+
 
   /** In-order stream bytes of the current packet's direction (from TcpInspectDirection). */
   data(bytes: Uint8Array, off: number, len: number, rel: number): void {
@@ -292,7 +343,9 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   contentHit(i: number, redacted: string): void {
     const r = this.rules[i];
     const pkt = this.curPkt!;
-    if (r.header.matches(pkt, this.clusterDirection(pkt))) this.curFire!(r.alert, i, redacted);
+    const h = r.header;
+    if (h.toServer !== null && this.curStream >= 0 && h.toServer !== ((this.curStream & 1) === TO_SERVER)) return;
+    if (h.matches(pkt, this.clusterDirection(pkt))) this.curFire!(r.alert, i, redacted);
   }
 
   /**
@@ -417,9 +470,15 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
 
   /**
    * Header-only rules: on the flow's first packet (rules without `flow: established`), or on the
-   * packet that makes it established. `fire(alert, index)` raises an alert.
+   * packet that makes it established. `fire(alert, index)` raises an alert. `stream` (slot × 2 +
+   * direction, as for payload()): on a new flow, its content inspection state starts over even
+   * when the first packet carries nothing to inspect.
    */
-  flowPacket(pkt: Packet, isNew: boolean, justEstablished: boolean, toServer: boolean, fire: (a: AlertRule, i: number) => void): void {
+  flowPacket(pkt: Packet, isNew: boolean, justEstablished: boolean, toServer: boolean, fire: (a: AlertRule, i: number) => void, stream = -1): void {
+    if (isNew && stream >= 0 && this.streamScan !== null) {
+      this.ensureStreams(stream + 2);
+      this.forget(stream);
+    }
     if (!isNew && !justEstablished) return;
     const dir = this.clusterDirection(pkt);
     const p = pkt.ipProto;
@@ -459,6 +518,15 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
       if (ok) fire(r.alert, i);
     }
   }
+}
+
+/**
+ * The stream offset past which content `c` changes nothing: offset + depth, plus its tail and the
+ * bytes a redacted token may extend over (content-scan.ts REDACT_MAX); no depth: no end.
+ */
+function contentEnd(c: ContentMatch): number {
+  if (c.depth <= 0) return 0x7fffffff;
+  return c.offset + c.depth + (c.tail === null ? 0 : c.tail.max + 1) + REDACT_MAX;
 }
 
 /** A 32-bit key for an address (IPv4 exactly; IPv6 hashed). */
