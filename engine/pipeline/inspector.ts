@@ -150,7 +150,7 @@ export class Inspector {
         policy.payload(pkt, this.firePayload!, slot * 2 + flows.direction, flows.isNew, this.payloadDepth,
           flows.bytes(slot, flows.direction) <= this.payloadDepth);
       }
-      if (policy.hasVolumeRules) policy.volume(pkt, nowUs, this.fire);
+      if (policy.hasVolumeRules) policy.volume(pkt, nowUs, this.fire, slot * 2 + flows.direction);
     }
     if (this.portRule !== null) {
       const rule = this.portRule.match(pkt, status);

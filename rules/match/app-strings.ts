@@ -9,19 +9,36 @@ import type { DomainTrie } from '../compile/domain-trie.js';
 const LATIN1 = new TextDecoder('latin1');
 const ENCODER = new TextEncoder();
 
+// The last text each of lower() / normName() saw and its result: the rules of one event test the
+// same field text one after another (comparing a string with itself is a pointer check).
+let lowerIn = '';
+let lowerOut = '';
+let normIn = '';
+let normOut = '';
+
 /** `s` lower-cased (String.prototype.toLowerCase), without allocating when it has nothing to fold. */
 export function lower(s: string): string {
+  if (s === lowerIn) return lowerOut;
+  let t = s;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || c >= 128) return s.toLowerCase();
+    if ((c >= 65 && c <= 90) || c >= 128) {
+      t = s.toLowerCase();
+      break;
+    }
   }
-  return s;
+  lowerIn = s;
+  lowerOut = t;
+  return t;
 }
 
 /** A name as rules compare it: lower-cased, one trailing dot dropped. */
 export function normName(s: string): string {
+  if (s === normIn) return normOut;
   const t = lower(s);
-  return t.length > 0 && t.charCodeAt(t.length - 1) === 46 ? t.slice(0, -1) : t;
+  normIn = s;
+  normOut = t.length > 0 && t.charCodeAt(t.length - 1) === 46 ? t.slice(0, -1) : t;
+  return normOut;
 }
 
 /** Does `t` end with `d` at a label boundary (`x.d`)? */

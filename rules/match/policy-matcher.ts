@@ -88,8 +88,10 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   private readonly packetScan: ContentScanner | null;
   /** Per TCP flow direction (slot × 2 + direction): in-order delivery for stream content. */
   private streams: (TcpInspectDirection | undefined)[] = [];
-  /** Per flow direction: scanLimit() once decided, else -1. */
+  /** Per flow direction: scanLimit() once decided, else -1; cluster direction, else -1; volume rules whose header it matches (bits), else -1. */
   private limits = new Int32Array(0);
+  private dirs = new Int8Array(0);
+  private volumeMasks = new Int32Array(0);
   /** Rules of `streamScan`, and the stream offset past which none of each rule's contents can match. */
   private readonly streamRules: number[] = [];
   private readonly streamEnds: number[] = [];
@@ -279,23 +281,42 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
 
   /** Room for per-stream state of streams 0 .. n-1. */
   private ensureStreams(n: number): void {
-    this.streamScan!.ensure(n + 1);
-    this.tls.ensure(n);
+    if (this.streamScan !== null) {
+      this.streamScan.ensure(n + 1);
+      this.tls.ensure(n);
+    }
     if (n <= this.limits.length) return;
-    const l = new Int32Array(Math.max(n, this.limits.length * 2, 1024)).fill(-1);
+    const size = Math.max(n, this.limits.length * 2, 1024);
+    const l = new Int32Array(size).fill(-1);
     l.set(this.limits);
     this.limits = l;
+    const d = new Int8Array(size).fill(-1);
+    d.set(this.dirs);
+    this.dirs = d;
+    const v = new Int32Array(size).fill(-1);
+    v.set(this.volumeMasks);
+    this.volumeMasks = v;
   }
 
   /** A new flow in the slot of stream `s`: both directions start over. */
   private forget(s: number): void {
-    const ss = this.streamScan!;
+    const ss = this.streamScan;
     for (const k of [s, s ^ 1]) {
+      this.limits[k] = -1;
+      this.dirs[k] = -1;
+      this.volumeMasks[k] = -1;
+      if (ss === null) continue;
       this.streams[k]?.reset(this.pool);
       ss.reset(k + 1);
-      this.limits[k] = -1;
     }
-    this.tls.reset(s);
+    if (ss !== null) this.tls.reset(s);
+  }
+
+  /** The cluster direction of stream `s` (its packets' addresses), from its first packet `pkt`. */
+  private streamDir(s: number, pkt: Packet): number {
+    let d = this.dirs[s];
+    if (d < 0) this.dirs[s] = d = this.clusterDirection(pkt);
+    return d;
   }
 
   /**
@@ -308,7 +329,7 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
     let lim = this.limits[s];
     if (lim >= 0) return Math.min(lim, depth);
     lim = 0;
-    const dir = this.clusterDirection(pkt);
+    const dir = this.streamDir(s, pkt);
     const toServer = (s & 1) === TO_SERVER;
     for (let k = 0; k < this.streamRules.length; k++) {
       const r = this.rules[this.streamRules[k]];
@@ -408,15 +429,33 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
   /**
    * Volume rules: bytes sent to one destination outside the cluster within the window; one alert
    * per destination and window. Destinations are keyed by a hash of their address (no allocation).
+   * With `stream` (slot × 2 + direction) the direction and the rules' header checks are decided
+   * once per flow direction.
    */
-  volume(pkt: Packet, nowUs: number, fire: (a: AlertRule, i: number) => void): void {
-    const dir = this.clusterDirection(pkt);
-    if (dir !== DIR_EGRESS && dir !== DIR_ANY) return; // (both leave the destination outside the cluster)
+  volume(pkt: Packet, nowUs: number, fire: (a: AlertRule, i: number) => void, stream = -1): void {
+    let dir: number;
+    let mask = -1;
+    if (stream >= 0 && this.volumeRules.length <= 31) {
+      this.ensureStreams(stream + 2);
+      dir = this.streamDir(stream, pkt);
+      if (dir !== DIR_EGRESS && dir !== DIR_ANY) return;
+      mask = this.volumeMasks[stream];
+      if (mask < 0) {
+        mask = 0;
+        for (let k = 0; k < this.volumeRules.length; k++) if (this.rules[this.volumeRules[k]].header.matches(pkt, dir)) mask |= 1 << k;
+        this.volumeMasks[stream] = mask;
+      }
+      if (mask === 0) return;
+    } else {
+      dir = this.clusterDirection(pkt);
+      if (dir !== DIR_EGRESS && dir !== DIR_ANY) return; // (both leave the destination outside the cluster)
+    }
     const key = addressKey(pkt.bytes, pkt.dstAddrOffset, pkt.ipVersion);
-    for (const i of this.volumeRules) {
+    for (let k = 0; k < this.volumeRules.length; k++) {
+      const i = this.volumeRules[k];
       const r = this.rules[i];
       const v = r.rule.volume!;
-      if (!r.header.matches(pkt, dir)) continue;
+      if (mask >= 0 ? (mask & (1 << k)) === 0 : !r.header.matches(pkt, dir)) continue;
       let states = this.volumeState.get(i);
       if (states === undefined) this.volumeState.set(i, (states = new Map()));
       let st = states.get(key);
@@ -432,6 +471,7 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
       }
     }
   }
+
 
   /**
    * Rate control for a match of rule `i` on the current packet: false when suppressed or held by
@@ -475,7 +515,7 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
    * when the first packet carries nothing to inspect.
    */
   flowPacket(pkt: Packet, isNew: boolean, justEstablished: boolean, toServer: boolean, fire: (a: AlertRule, i: number) => void, stream = -1): void {
-    if (isNew && stream >= 0 && this.streamScan !== null) {
+    if (isNew && stream >= 0) {
       this.ensureStreams(stream + 2);
       this.forget(stream);
     }
