@@ -50,11 +50,11 @@ export function portRanges(s: PortSpec): Int32Array | null {
   for (const r of s.include) m.fill(1, r.lo, r.hi + 1);
   for (const r of s.exclude) m.fill(0, r.lo, r.hi + 1);
   const out: number[] = [];
-  for (let p = 0; p < 65536; p++) {
-    if (m[p] === 0) continue;
-    const lo = p;
-    while (p + 1 < 65536 && m[p + 1] !== 0) p++;
-    out.push(lo, p);
+  for (let lo = m.indexOf(1); lo >= 0; ) {
+    const end = m.indexOf(0, lo); // runs found by the native scan, not a loop over 65,536 ports
+    const hi = end < 0 ? 65536 : end;
+    out.push(lo, hi - 1);
+    lo = hi < 65536 ? m.indexOf(1, hi) : -1;
   }
   return Int32Array.from(out);
 }
