@@ -300,16 +300,17 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
 
   /** A new flow in the slot of stream `s`: both directions start over. */
   private forget(s: number): void {
+    const o = s ^ 1;
+    this.limits[s] = this.limits[o] = -1;
+    this.dirs[s] = this.dirs[o] = -1;
+    this.volumeMasks[s] = this.volumeMasks[o] = -1;
     const ss = this.streamScan;
-    for (const k of [s, s ^ 1]) {
-      this.limits[k] = -1;
-      this.dirs[k] = -1;
-      this.volumeMasks[k] = -1;
-      if (ss === null) continue;
-      this.streams[k]?.reset(this.pool);
-      ss.reset(k + 1);
-    }
-    if (ss !== null) this.tls.reset(s);
+    if (ss === null) return;
+    this.streams[s]?.reset(this.pool);
+    this.streams[o]?.reset(this.pool);
+    ss.reset(s + 1);
+    ss.reset(o + 1);
+    this.tls.reset(s);
   }
 
   /** The cluster direction of stream `s` (its packets' addresses), from its first packet `pkt`. */
