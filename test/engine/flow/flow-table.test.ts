@@ -132,4 +132,55 @@ test('1M distinct SYNs into a 65,536-flow table: bounded, every eviction counted
   assert.ok(process.memoryUsage().rss - rssBefore < 64 * 1024 * 1024, 'no growth beyond the preallocated table');
 });
 
+function udp(src: number, sport: number, dst: number, dport: number): Uint8Array {
+  return Uint8Array.from([...Array(12).fill(2), 8, 0, 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0,
+    10, 0, src >> 8, src & 0xff, 10, 0, dst >> 8, dst & 0xff,
+    sport >> 8, sport & 0xff, dport >> 8, dport & 0xff, 0, 8, 0, 0]);
+}
+
+test('expire(now) from the timeout schedule ends the same flows, in the same order, as the LRU tail walk', () => {
+  const log = (out: number[]) => (slot: number, reason: number): void => { out.push(slot, reason); };
+  const endedA: number[] = [];
+  const endedB: number[] = [];
+  const config = new FlowConfig({ maxFlows: 64, tcp: { new: 20, established: 90, closed: 10 }, udp: { new: 15, established: 40, closed: 15 } });
+  const a = new FlowTable(config, log(endedA));
+  const b = new FlowTable(config, log(endedB));
+  a.autoSweep = b.autoSweep = false;
+  (b as unknown as { ordered: boolean }).ordered = false; // b always walks the LRU tail
+  const pkt = new Packet();
+  const flags = [0x02, 0x12, 0x10, 0x18, 0x11, 0x04];
+  let x = 12345;
+  const rand = (n: number): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return (x >>> 8) % n; };
+  let us = 0;
+  let expired = 0;
+  for (let i = 0; i < 10_000; i++) {
+    us += rand(4) === 0 ? 0 : rand(3) * 1e6 + rand(1000); // equal timestamps too
+    const h = rand(400); // more tuples than slots: evictions as well
+    const frame = h % 3 === 0 ? udp(h, 1000 + h, 500, 53) : rand(2) === 0
+      ? tcp(h, 2000 + h, 600, 443, flags[rand(flags.length)]) : tcp(600, 443, h, 2000 + h, flags[rand(flags.length)]);
+    assert.is(track(a, pkt, frame, us), track(b, pkt, frame, us));
+    if (i % 50 === 49) {
+      const n = a.expire(us);
+      assert.is(n, b.expire(us));
+      expired += n;
+    }
+  }
+  assert.ok(expired > 300, `expired ${expired}`);
+  assert.ok(a.evicted > 0, 'evictions too');
+  assert.equal(endedA, endedB);
+});
+
+test('a packet back in time: expire(now) falls back to the LRU tail walk', () => {
+  const ended: number[] = [];
+  const t = new FlowTable(new FlowConfig(), (s) => ended.push(t.flowId(s)));
+  t.autoSweep = false;
+  const pkt = new Packet();
+  const a = track(t, pkt, udp(1, 1, 2, 53), 100e6);
+  track(t, pkt, udp(3, 1, 4, 53), 10e6); // newer in LRU order, older in time
+  // the walk stops at the tail flow (idle 20 s < 30 s): the older-in-time flow behind it stays
+  assert.is(t.expire(120e6), 0);
+  assert.is(t.expire(131e6), 2);
+  assert.is(ended[0], t.flowId(a));
+});
+
 test.run();
