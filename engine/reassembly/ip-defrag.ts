@@ -22,6 +22,16 @@ export class DefragStats {
 }
 
 const MAX_DATAGRAM = 65_535;
+/** Smallest datagram buffer; buffers double from here up to MAX_DATAGRAM. */
+const MIN_BUFFER = 2048;
+/** Released datagram buffers kept per size for the next trackers (their bytes are never read before written). */
+const SPARE_PER_SIZE = 8;
+
+/** Native byte comparison of two ranges (memcmp, no allocation): 0 when equal. */
+const compareRanges = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number,
+  targetEnd: number, sourceStart: number, sourceEnd: number) => number;
+/** Overlaps shorter than this are compared in JS (the native call costs more). */
+const NATIVE_COMPARE_MIN = 64;
 
 class Tracker {
   readonly key: string;
@@ -44,9 +54,17 @@ class Tracker {
   }
 }
 
+/** Bytes data[os, oe) differ from b[shift + os, shift + oe). */
+function differ(data: Uint8Array, b: Uint8Array, os: number, oe: number, shift: number): boolean {
+  for (let k = os; k < oe; k++) if (data[k] !== b[shift + k]) return true;
+  return false;
+}
+
 export class IpDefrag {
   private readonly trackers = new Map<string, Tracker>();
   private scratch = new Uint8Array(MAX_DATAGRAM + 2048);
+  /** Released datagram buffers by size (MIN_BUFFER·2^k, and MAX_DATAGRAM): growing a tracker reuses them. */
+  private readonly spare = new Map<number, Uint8Array<ArrayBuffer>[]>();
   readonly stats = new DefragStats();
 
   constructor(private readonly cfg: ReassemblyConfig, private readonly mem: ReassemblyMemory) {}
@@ -106,16 +124,21 @@ export class IpDefrag {
   /** Copy bytes [start, end) in, first bytes win; false when the tracker was dropped. */
   private place(t: Tracker, b: Uint8Array, from: number, start: number, end: number): boolean {
     if (end > t.data.length) {
-      let size = Math.max(2048, t.data.length);
+      let size = Math.max(MIN_BUFFER, t.data.length);
       while (size < end) size *= 2;
       if (size > MAX_DATAGRAM) size = MAX_DATAGRAM;
       if (!this.mem.take(size - t.charged)) { this.stats.trackersDropped++; this.drop(t); return false; }
       t.charged = size;
-      const next = new Uint8Array(size);
-      next.set(t.data);
+      const next = this.spare.get(size)?.pop() ?? new Uint8Array(size);
+      // only the covered ranges are ever read back
+      const r = t.ranges;
+      for (let i = 0; i < r.length; i += 2) next.set(t.data.subarray(r[i], r[i + 1]), r[i]);
+      this.release(t.data);
       t.data = next;
     }
     // Walk the covered ranges: compare overlaps, copy the gaps.
+    const data = t.data;
+    const shift = from - start; // b[shift + k] is datagram byte k
     const r = t.ranges;
     let pos = start;
     let conflict = false;
@@ -124,13 +147,13 @@ export class IpDefrag {
       const re = r[i + 1];
       if (re <= pos) continue;
       if (rs >= end) break;
-      if (rs > pos) { t.data.set(b.subarray(from + pos - start, from + rs - start), pos); }
+      if (rs > pos) data.set(b.subarray(shift + pos, shift + rs), pos);
       const os = Math.max(rs, pos);
       const oe = Math.min(re, end);
-      for (let k = os; k < oe && !conflict; k++) if (t.data[k] !== b[from + k - start]) conflict = true;
+      if (!conflict) conflict = oe - os >= NATIVE_COMPARE_MIN ? compareRanges.call(data, b, shift + os, shift + oe, os, oe) !== 0 : differ(data, b, os, oe, shift);
       pos = oe;
     }
-    if (pos < end) t.data.set(b.subarray(from + pos - start, from + end - start), pos);
+    if (pos < end) data.set(b.subarray(shift + pos, shift + end), pos);
     if (conflict) this.stats.overlapConflicts++;
     // merge [start, end) into the ranges
     const merged: number[] = [];
@@ -165,6 +188,7 @@ export class IpDefrag {
     out.set(b.subarray(pkt.frameOffset, pkt.l3Offset), 0);
     out.set(hdr, prefix);
     out.set(t.data.subarray(0, t.total), prefix + hdr.length);
+    this.release(t.data);
     const ip = prefix;
     if (pkt.ipVersion === 6) {
       out[ip + 6] = t.proto; // the fragment header's next header
@@ -222,7 +246,18 @@ export class IpDefrag {
   }
 
   private drop(t: Tracker): void {
-    if (this.trackers.delete(t.key)) this.mem.give(t.charged);
+    if (this.trackers.delete(t.key)) {
+      this.mem.give(t.charged);
+      this.release(t.data);
+    }
+  }
+
+  /** Keep a datagram buffer of a finished tracker for reuse. */
+  private release(data: Uint8Array<ArrayBuffer>): void {
+    if (data.length < MIN_BUFFER) return;
+    let list = this.spare.get(data.length);
+    if (list === undefined) this.spare.set(data.length, list = []);
+    if (list.length < SPARE_PER_SIZE) list.push(data);
   }
 
   /** End of input: drop what never completed (counted as timeouts). */

@@ -119,6 +119,39 @@ test('overlap with different bytes: first bytes win, conflict counted', () => {
   assert.is(d.stats.overlapConflicts, 1);
 });
 
+test('overlaps: equal bytes are no conflict, a short differing one is (JS and native comparison)', () => {
+  const cfg = new ReassemblyConfig();
+  const d = new IpDefrag(cfg, new ReassemblyMemory(cfg.memcap));
+  const good = fragments(DATA, [1000, 2000]);
+  const again = fragments(DATA, [1000, 2000]);
+  const short = fragments(DATA, [1000, 1016], 7, (i, b) => { if (i === 1) b[15] ^= 1; }); // 16-byte fragment
+  const r = feed(d, [good[0], again[0], good[1], short[1], good[2]], [0, 1, 2, 3, 4]);
+  assert.is(r[4], S_OK);
+  assert.is(d.stats.overlapConflicts, 1);
+});
+
+test('datagram buffers are reused: a later datagram reassembles its own bytes, not stale ones', () => {
+  const cfg = new ReassemblyConfig();
+  const mem = new ReassemblyMemory(cfg.memcap);
+  const d = new IpDefrag(cfg, mem);
+  const pkt = new Packet();
+  const other = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7 + 1) & 0xff);
+  for (const [payload, cuts, order, id] of [
+    [DATA, [1000, 2000], [0, 1, 2], 1], [other, [1480, 2960, 4440], [3, 1, 0, 2], 2], [DATA, [1480], [1, 0], 3],
+  ] as const) {
+    const frames = fragments(payload, [...cuts], id);
+    let done = -2;
+    for (const k of order) {
+      pkt.reset(frames[k], 0, frames[k].length, frames[k].length, 1);
+      decodeFrame(pkt);
+      done = d.fragment(pkt, 0);
+    }
+    assert.is(done, S_OK, `datagram ${id}`);
+    assert.equal(pkt.bytes.slice(pkt.payloadOffset, pkt.payloadOffset + pkt.payloadLength), payload, `datagram ${id}`);
+  }
+  assert.is(mem.used, 0);
+});
+
 test('timeout, tracker limit and memcap: incomplete datagrams are dropped and counted', () => {
   const cfg = new ReassemblyConfig({ fragTimeout: 1, maxFragTrackers: 2 });
   const mem = new ReassemblyMemory(cfg.memcap);
