@@ -2,6 +2,7 @@
 // CONNECTION_CLOSE 0x1c may appear); Google T050/T051 use gQUIC frame types (PADDING, PING 0x07, CRYPTO 0x08).
 
 import { varintLength, readVarint } from './quic-header.js';
+import { skipZeros } from './byte-ranges.js';
 
 /** Where CRYPTO frame data goes: QuicCryptoAssembler (engine/reassembly/quic-crypto.ts) implements it. */
 export interface CryptoSink {
@@ -61,8 +62,7 @@ export function walkInitialFrames(bytes: Uint8Array, off: number, end: number, d
     p++;
     if (type === 0x00) {
       // PADDING: skip the whole run.
-      let q = p;
-      while (q < end && bytes[q] === 0) q++;
+      const q = skipZeros(bytes, p, end);
       w.paddingBytes += q - frameStart;
       p = q;
       continue;

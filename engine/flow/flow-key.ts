@@ -3,7 +3,6 @@
 // capture bytes into a reusable scratch, hashed and compared word by word; no allocation.
 
 import type { Packet } from '../../decoders/packet.js';
-import { mix } from './hash.js';
 
 /** Key bytes: [0] ip version, [1] proto, [2..3] vlan, [4..7] tunnel type/id mix, [8..23] addr A, [24..39] addr B, [40..43] ports A,B. */
 export const KEY_BYTES = 44;
@@ -45,15 +44,19 @@ export const BUCKET_SEED = 0x2f6c6f77;
 /**
  * Bucket hash of a key's words (murmur3 steps), 30 bits so it stays a small integer. Not the flow
  * hash: workers receive flows by the flow hash, so its low bits are alike on one worker. IPv4 keys
- * skip the words that are always 0.
+ * skip the words that are always 0 (w3..w5, w7..w9).
  */
 export function bucketHash(w: Int32Array, seed: number): number {
   const v6 = w[0] >>> 24 === 6;
-  let h = mix(mix(mix(seed, w[0]), w[1]), w[2]);
-  if (v6) h = mix(mix(mix(h, w[3]), w[4]), w[5]);
-  h = mix(h, w[6]);
-  if (v6) h = mix(mix(mix(h, w[7]), w[8]), w[9]);
-  h = mix(h, w[10]);
+  let h = seed;
+  for (let i = 0; i < KEY_WORDS; i++) {
+    if (!v6 && ((i > 2 && i < 6) || (i > 6 && i < 10))) continue;
+    let k = Math.imul(w[i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -7,6 +7,7 @@
 import { decodeIpv4 } from '../../decoders/ipv4.js';
 import { decodeIpv6 } from '../../decoders/ipv6.js';
 import type { Packet, Status } from '../../decoders/packet.js';
+import { compareRanges, NATIVE_COMPARE_MIN } from '../../decoders/byte-ranges.js';
 import type { ReassemblyConfig, ReassemblyMemory } from './reassembly-config.js';
 
 /** Counters under stats.defrag. */
@@ -26,12 +27,6 @@ const MAX_DATAGRAM = 65_535;
 const MIN_BUFFER = 2048;
 /** Released datagram buffers kept per size for the next trackers (their bytes are never read before written). */
 const SPARE_PER_SIZE = 8;
-
-/** Native byte comparison of two ranges (memcmp, no allocation): 0 when equal. */
-const compareRanges = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number,
-  targetEnd: number, sourceStart: number, sourceEnd: number) => number;
-/** Overlaps shorter than this are compared in JS (the native call costs more). */
-const NATIVE_COMPARE_MIN = 64;
 
 class Tracker {
   readonly key: string;
