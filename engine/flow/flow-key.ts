@@ -38,31 +38,6 @@ export function keyWordsToBytes(words: Int32Array, from: number, out: Uint8Array
   }
 }
 
-/** Seeds the bucket hash apart from the flow hash. */
-export const BUCKET_SEED = 0x2f6c6f77;
-
-/**
- * Bucket hash of a key's words (murmur3 steps), 30 bits so it stays a small integer. Not the flow
- * hash: workers receive flows by the flow hash, so its low bits are alike on one worker. IPv4 keys
- * skip the words that are always 0 (w3..w5, w7..w9).
- */
-export function bucketHash(w: Int32Array, seed: number): number {
-  const v6 = w[0] >>> 24 === 6;
-  let h = seed;
-  for (let i = 0; i < KEY_WORDS; i++) {
-    if (!v6 && ((i > 2 && i < 6) || (i > 6 && i < 10))) continue;
-    let k = Math.imul(w[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 2;
-}
-
 export class FlowKey {
   /** The key as 32-bit words (layout above). */
   readonly words = new Int32Array(KEY_WORDS);

@@ -8,15 +8,13 @@
 //     0 hash   4 chain   8 lruPrev  12 lruNext   i32   lookup and LRU
 //    16..59  key, 11 words (flow-key.ts)          i32
 //    60 tcpFlags→server 61 tcpFlags→client 62 state 63 clientIsA 64 ipProto   u8
-//    68 touch sequence number (LRU order of flows with the same last-seen time)    i32
 //    72 lastUs 80 pkts→server 88 pkts→client 96 bytes→server 104 bytes→client 112 flowId 120 firstUs   f64
 
 import type { Packet } from '../../decoders/packet.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../decoders/tcp.js';
 import { flowId } from './hash.js';
 import { FlowConfig, type FlowTimeouts } from './flow-config.js';
-import { BUCKET_SEED, bucketHash, FlowKey, KEY_BYTES, keyWordsToBytes } from './flow-key.js';
-import { DeadlineHeap } from './deadline-heap.js';
+import { FlowKey, KEY_BYTES, KEY_WORDS, keyWordsToBytes } from './flow-key.js';
 
 export const STATE_NEW = 0;
 export const STATE_ESTABLISHED = 1;
@@ -43,7 +41,6 @@ const I_CHAIN = 1;
 const I_PREV = 2;
 const I_NEXT = 3;
 const I_KEY = 4;
-const I_SEQ = 17;
 const B_FLAGS = 60; // + direction
 const B_STATE = 62;
 const B_CLIENT_IS_A = 63;
@@ -54,6 +51,31 @@ const F_PKTS = 10; // + direction
 const F_BYTES = 12; // + direction
 const F_FLOW_ID = 14;
 const F_FIRST = 15;
+
+/** Seeds the bucket hash apart from the flow hash. */
+const BUCKET_SEED = 0x2f6c6f77;
+
+/**
+ * Bucket hash of a key (flow-key.ts words; murmur3 steps), 30 bits so it stays a small integer. Not
+ * the flow hash: workers receive flows by the flow hash, so its low bits are alike on one worker.
+ */
+function bucketHash(w: Int32Array, seed: number): number {
+  // IPv4 keys: words 3..5 and 7..9 are always 0, so only five words vary
+  const v6 = w[0] >>> 24 === 6;
+  let h = seed;
+  for (let i = 0; i < KEY_WORDS; i++) {
+    if (!v6 && ((i > 2 && i < 6) || (i > 6 && i < 10))) continue;
+    let k = Math.imul(w[i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 2;
+}
 
 /** Upper bound on timeout checks per packet (amortised sweep). */
 const SWEEP_STEPS = 8;
@@ -75,21 +97,6 @@ export class FlowTable {
   private readonly keyOut = new Uint8Array(KEY_BYTES);
   private readonly bucketSeed: number;
   private readonly minTimeoutUs: number;
-  /**
-   * Timeout schedule: each flow at a time no later than it can time out (its last-seen time plus
-   * the timeout of its state, lowered when the state's timeout is), so expire() visits only flows
-   * that may be due. Exact while capture time never goes back (`ordered`).
-   */
-  private readonly deadlines: DeadlineHeap;
-  /**
-   * No packet (nor expire() call) has gone back in time so far: the LRU list is then in last-seen
-   * order and expire() may use the schedule. Once false, expire() walks the LRU tail instead.
-   */
-  private ordered = true;
-  private latestUs = -Infinity;
-  /** Touches so far (wrapping int32), stamped into the record at each: LRU order, for expire(). */
-  private touches = 0;
-  private due = new Int32Array(64);
 
   // ── cold per-flow state, indexed by slot ──
   /** TCP flow picked up without its SYN. */
@@ -148,7 +155,6 @@ export class FlowTable {
     this.communityIds = new Array<string | null>(c).fill(null);
     this.ruleHits = new Array<number[] | null>(c).fill(null);
     this.minTimeoutUs = config.minTimeout() * 1e6;
-    this.deadlines = new DeadlineHeap(c);
     this.bucketSeed = (config.hashSeed ^ BUCKET_SEED) | 0;
   }
 
@@ -186,8 +192,6 @@ export class FlowTable {
       if (i32[o + I_HASH] === h && this.sameKey(o + I_KEY, kw)) break;
       slot = i32[o + I_CHAIN];
     }
-    if (nowUs < this.latestUs) this.ordered = false;
-    else this.latestUs = nowUs;
     if (slot >= 0) {
       const idle = nowUs - this.f64[slot * F_STRIDE + F_LAST];
       if (idle >= this.minTimeoutUs && idle >= this.limitUs(slot)) {
@@ -223,8 +227,6 @@ export class FlowTable {
       }
     } else if (state === STATE_NEW && f64[f + F_PKTS] > 0 && f64[f + F_PKTS + 1] > 0) state = STATE_ESTABLISHED;
     u8[b + B_STATE] = state;
-    if (state !== stateBefore) this.stateChanged(slot, stateBefore, nowUs);
-    this.i32[slot * I_STRIDE + I_SEQ] = this.touches = (this.touches + 1) | 0;
     this.justEstablished = stateBefore === STATE_NEW && state === STATE_ESTABLISHED;
     return slot;
   }
@@ -242,18 +244,9 @@ export class FlowTable {
 
   /** Idle time after which a flow in its current state times out, µs. */
   private limitUs(slot: number): number {
-    return this.stateLimitUs(slot, this.u8[slot * REC_BYTES + B_STATE]);
-  }
-
-  private stateLimitUs(slot: number, st: number): number {
     const t = this.timeouts(slot);
+    const st = this.u8[slot * REC_BYTES + B_STATE];
     return (st === STATE_NEW ? t.new : st === STATE_ESTABLISHED ? t.established : t.closed) * 1e6;
-  }
-
-  /** A packet at `nowUs` moved the flow out of state `before`: a shorter timeout moves its deadline. */
-  private stateChanged(slot: number, before: number, nowUs: number): void {
-    const limit = this.limitUs(slot);
-    if (limit < this.stateLimitUs(slot, before)) this.deadlines.set(slot, nowUs + limit);
   }
 
   /** Expire due flows from the LRU tail, a few per call. */
@@ -266,38 +259,7 @@ export class FlowTable {
    * shortest timeout). Returns how many ended.
    */
   expire(nowUs: number): number {
-    if (nowUs < this.latestUs) this.ordered = false;
-    if (!this.ordered) return this.expireFromTail(nowUs, Infinity);
-    // Every flow whose deadline has passed is due or gets its real deadline; the due ones end in
-    // LRU order (oldest touch first), as the tail walk would end them.
-    const heap = this.deadlines;
-    const f64 = this.f64;
-    let due = this.due;
-    let n = 0;
-    while (heap.minKey() <= nowUs) {
-      const slot = heap.minSlot();
-      const last = f64[slot * F_STRIDE + F_LAST];
-      const limit = this.limitUs(slot);
-      if (nowUs - last >= limit) {
-        heap.remove(slot);
-        if (n === due.length) {
-          const grown = new Int32Array(n * 2);
-          grown.set(due);
-          this.due = due = grown;
-        }
-        due[n++] = slot;
-      } else {
-        heap.set(slot, last + limit > nowUs ? last + limit : nowUs + 1);
-      }
-    }
-    if (n > 1) {
-      const i32 = this.i32;
-      const now = this.touches;
-      // age in touches, wrap-safe: larger is older
-      due.subarray(0, n).sort((a, b) => ((now - i32[b * I_STRIDE + I_SEQ]) >>> 0) - ((now - i32[a * I_STRIDE + I_SEQ]) >>> 0));
-    }
-    for (let i = 0; i < n; i++) this.end(due[i], END_TIMEOUT);
-    return n;
+    return this.expireFromTail(nowUs, Infinity);
   }
 
   private expireFromTail(nowUs: number, steps: number): number {
@@ -341,7 +303,6 @@ export class FlowTable {
     f64[f + F_FIRST] = f64[f + F_LAST] = nowUs;
     f64[f + F_PKTS] = f64[f + F_PKTS + 1] = 0;
     f64[f + F_BYTES] = f64[f + F_BYTES + 1] = 0;
-    this.deadlines.set(slot, nowUs + this.stateLimitUs(slot, STATE_NEW));
     this.midstream[slot] = pkt.ipProto === 6 && (pkt.tcpFlags & TCP_SYN) === 0 ? 1 : 0;
     this.appProto[slot] = 0;
     this.alerted[slot] = 0;
@@ -379,7 +340,6 @@ export class FlowTable {
     else if (reason === END_SHUTDOWN) this.shutdown++;
     this.onEnd(slot, reason);
     this.ext[slot] = null;
-    this.deadlines.remove(slot);
     const i32 = this.i32;
     const o = slot * I_STRIDE;
     // unlink from LRU
