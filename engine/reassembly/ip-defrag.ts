@@ -49,6 +49,11 @@ class Tracker {
   }
 }
 
+/** Big-endian 16-bit value at b[o]. */
+function be16(b: Uint8Array, o: number): number {
+  return (b[o] << 8) | b[o + 1];
+}
+
 /** Bytes data[os, oe) differ from b[shift + os, shift + oe). */
 function differ(data: Uint8Array, b: Uint8Array, os: number, oe: number, shift: number): boolean {
   for (let k = os; k < oe; k++) if (data[k] !== b[shift + k]) return true;
@@ -220,14 +225,28 @@ export class IpDefrag {
     return -1;
   }
 
+  /**
+   * The datagram's key: version, identification, first VLAN id, tunnel, both addresses and (IPv4)
+   * the protocol, as one flat string of 16-bit units built in one call (a concatenated string would
+   * be flattened again to hash it). Fixed length per version, so distinct datagrams never collide.
+   */
   private keyOf(pkt: Packet): string {
     const b = pkt.bytes;
-    const n = pkt.ipVersion === 6 ? 16 : 4;
-    let k = `${pkt.ipVersion}|${pkt.fragId}|${pkt.vlanCount > 0 ? pkt.vlan[0] : 0}|${pkt.tunnelType}:${pkt.tunnelId}|`;
-    for (let i = 0; i < n; i++) k += String.fromCharCode(b[pkt.srcAddrOffset + i]);
-    for (let i = 0; i < n; i++) k += String.fromCharCode(b[pkt.dstAddrOffset + i]);
-    if (pkt.ipVersion === 4) k += `|${b[pkt.l3Offset + 9]}`;
-    return k;
+    const s = pkt.srcAddrOffset;
+    const d = pkt.dstAddrOffset;
+    const id = pkt.fragId >>> 0;
+    const tid = pkt.tunnelId;
+    const vlan = pkt.vlanCount > 0 ? pkt.vlan[0] : 0;
+    const head = (pkt.tunnelType << 1) | (tid < 0 ? 1 : 0);
+    const tHi = (tid >>> 16) & 0xffff;
+    const tLo = tid & 0xffff;
+    if (pkt.ipVersion !== 6) {
+      return String.fromCharCode(4, id >>> 16, id & 0xffff, vlan, head, tHi, tLo,
+        be16(b, s), be16(b, s + 2), be16(b, d), be16(b, d + 2), b[pkt.l3Offset + 9]);
+    }
+    return String.fromCharCode(6, id >>> 16, id & 0xffff, vlan, head, tHi, tLo,
+      be16(b, s), be16(b, s + 2), be16(b, s + 4), be16(b, s + 6), be16(b, s + 8), be16(b, s + 10), be16(b, s + 12), be16(b, s + 14),
+      be16(b, d), be16(b, d + 2), be16(b, d + 4), be16(b, d + 6), be16(b, d + 8), be16(b, d + 10), be16(b, d + 12), be16(b, d + 14));
   }
 
   /** Drop trackers older than the timeout (oldest first; Map keeps insertion order). */

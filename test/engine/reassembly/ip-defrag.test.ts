@@ -130,6 +130,18 @@ test('overlaps: equal bytes are no conflict, a short differing one is (JS and na
   assert.is(d.stats.overlapConflicts, 1);
 });
 
+test('the same identification from another address or protocol is another datagram', () => {
+  const cfg = new ReassemblyConfig();
+  const d = new IpDefrag(cfg, new ReassemblyMemory(cfg.memcap));
+  const a = fragments(DATA, [1000]);
+  const other = (at: number, v: number): Uint8Array[] => a.map((f) => { const g = f.slice(); g[at] = v; return g; });
+  const fromB = other(14 + 15, 9); // source 10.0.0.9
+  const proto = other(14 + 9, 0x88); // UDP-Lite
+  const r = feed(d, [a[0], fromB[0], proto[0], a[1], fromB[1], proto[1]], [0, 1, 2, 3, 4, 5]);
+  assert.equal(r.map((x) => x === -1), [true, true, true, false, false, false]);
+  assert.is(d.size, 0);
+});
+
 test('datagram buffers are reused: a later datagram reassembles its own bytes, not stale ones', () => {
   const cfg = new ReassemblyConfig();
   const mem = new ReassemblyMemory(cfg.memcap);
