@@ -170,7 +170,7 @@ export class Inspector {
     const f = this.flows;
     const t = this.streamStats;
     const d = this.defrag.stats;
-    return {
+    const out: Record<string, Record<string, unknown>> = {
       flow: { created: f.created, timed_out: f.timedOut, evicted: f.evicted, shutdown: f.shutdown, active: f.active },
       tcp: {
         segments: t.segments, midstream: t.midstream, ooo: t.ooo, ooo_dropped: t.oooDropped,
@@ -183,6 +183,9 @@ export class Inspector {
       memory: { reassembly_peak: this.memory.peak, reassembly_refused: this.memory.refused },
       app_layer: this.app.stats(),
     };
+    // stream/payload content inspection: bytes through the automaton, TLS flows no longer scanned
+    if (this.policy !== null) out.content = this.policy.contentStats;
+    return out;
   }
 
   /**

@@ -40,8 +40,16 @@ test('the frames really spread: with 4 workers at least 3 get a share (stats.wor
   assert.is(w.packets.reduce((a: number, b: number) => a + b, 0), ndjson(r.stdout)[0].stats.decoder.pkts);
 });
 
-{
-}
+test('stats.content (stream bytes through the automaton, TLS flows no longer scanned) adds up across workers', () => {
+  const content = (workers: number) => {
+    const r = kwire(['inspect', join(SHARED_FILES, 'pcapplusplus', 'tls2.pcap'), '--policy', POLICY, '--events', 'stats,alert', '--out', '-', '--quiet', '--workers', String(workers)]);
+    assert.is(r.status, 0, r.stderr);
+    return ndjson(r.stdout).find((e) => e.event_type === 'stats').stats.content;
+  };
+  const one = content(0);
+  assert.ok(one.bytes_scanned > 100_000 && one.tls_encrypted_flows > 100, JSON.stringify(one));
+  assert.equal(content(2), one);
+});
 
 test('a worker that crashes is reported and restarted; its in-flight packets are counted lost, the run goes on', () => {
   const file = join(ROOT, 'samples', 'netns', 'k8s-real.pcap');
