@@ -58,6 +58,21 @@ export class BatchRunner {
    */
   run(data: Uint8Array, meta: Uint32Array, count: number, firstFrame: number, names: readonly string[],
     shards: Uint8Array | null, me: number, fault = -1): RecordBuffer {
+    this.frames += this.inspectShare(data, meta, count, firstFrame, names, shards, me, fault);
+    if (count > 0) {
+      const m = (count - 1) * META_STRIDE;
+      this.expireAt(firstFrame + count - 0.5, meta[m + M_TS_SEC] * 1e6 + Math.floor(meta[m + M_TS_NSEC] / 1000));
+    }
+    return this.take();
+  }
+
+  /**
+   * The hot loop on its own: its optimized code never contains the sweep after it, whose cold
+   * paths used to deoptimize it at the end of every batch (and send the next batch's loop through
+   * the interpreter until on-stack replacement). Returns the frames inspected.
+   */
+  private inspectShare(data: Uint8Array, meta: Uint32Array, count: number, firstFrame: number, names: readonly string[],
+    shards: Uint8Array | null, me: number, fault: number): number {
     const insp = this.insp;
     let n = 0;
     for (let i = 0; i < count; i++) {
@@ -68,12 +83,17 @@ export class BatchRunner {
         meta[m + M_TS_SEC], meta[m + M_TS_NSEC], firstFrame + i, names[meta[m + M_IFACE]] ?? '');
       n++;
     }
-    this.frames += n;
-    if (count > 0) {
-      const m = (count - 1) * META_STRIDE;
-      this.sweep(firstFrame + count - 0.5, () => insp.flows.expire(meta[m + M_TS_SEC] * 1e6 + Math.floor(meta[m + M_TS_NSEC] / 1000)));
+    return n;
+  }
+
+  /** The timeout sweep at capture time `nowUs`; its records get order key `key`. */
+  private expireAt(key: number, nowUs: number): void {
+    const from = this.beginSweep(key);
+    try {
+      this.insp.flows.expire(nowUs);
+    } finally {
+      this.endSweep(key, from);
     }
-    return this.take();
   }
 
   /**
@@ -98,14 +118,23 @@ export class BatchRunner {
   }
 
   private sweep(key: number, body: () => void): void {
-    const from = this.out.lines.length;
-    this.sweeping = true;
-    this.sweepKey = key;
+    const from = this.beginSweep(key);
     try {
       body();
     } finally {
-      this.sweeping = false;
+      this.endSweep(key, from);
     }
+  }
+
+  private beginSweep(key: number): number {
+    this.sweeping = true;
+    this.sweepKey = key;
+    return this.out.lines.length;
+  }
+
+  /** Records from `from` on came from the sweep: key them and sort them by flow_id. */
+  private endSweep(key: number, from: number): void {
+    this.sweeping = false;
     const o = this.out;
     for (let i = from; i < o.lines.length; i++) o.k1[i] = key;
     sortTail(o, from);

@@ -44,7 +44,7 @@ test('stats.content (stream bytes through the automaton, TLS flows no longer sca
   const content = (workers: number) => {
     const r = kwire(['inspect', join(SHARED_FILES, 'pcapplusplus', 'tls2.pcap'), '--policy', POLICY, '--events', 'stats,alert', '--out', '-', '--quiet', '--workers', String(workers)]);
     assert.is(r.status, 0, r.stderr);
-    return ndjson(r.stdout).find((e) => e.event_type === 'stats').stats.content;
+    return ndjson(r.stdout).find((e) => e.event_type === 'stats')!.stats.content;
   };
   const one = content(0);
   assert.ok(one.bytes_scanned > 100_000 && one.tls_encrypted_flows > 100, JSON.stringify(one));
