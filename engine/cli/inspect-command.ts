@@ -1,7 +1,6 @@
 // `kwire inspect`: argument parsing, output-mode choice, messages and exit codes.
 
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
 import { prestartWorkers } from '../pipeline/dispatcher.js';
@@ -9,7 +8,7 @@ import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { summaryText } from '../output/stats-record.js';
 import { buildPolicy } from '../pipeline/engine-spec.js';
 import { FAULT_AT_START } from '../pipeline/fault.js';
-import { ENGINE_FLAGS, ENGINE_HELP, engineSpec } from './engine-flags.js';
+import { ENGINE_FLAGS, ENGINE_HELP, engineSpec, parseWorkers } from './engine-flags.js';
 
 export { DEFAULT_ALERT_PORTS } from './engine-flags.js';
 
@@ -34,11 +33,6 @@ function usage(msg: string): number {
   return EXIT_USAGE;
 }
 
-/** cores − 1, at least 1: the main thread reads and shards, the workers inspect. */
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism() - 1);
-}
-
 /**
  * KWIRE_FAULT_INJECT=worker-crash:N makes a worker throw at pcap_cnt N (crash-recovery tests);
  * =worker-start makes every worker throw while starting.
@@ -59,7 +53,6 @@ export async function runInspectCommand(args: string[]): Promise<number> {
       options: {
         out: { type: 'string' },
         quiet: { type: 'boolean', default: false },
-        workers: { type: 'string', default: String(defaultWorkers()) },
         ...ENGINE_FLAGS,
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -79,8 +72,8 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   const parsedSpec = engineSpec(v, format);
   if (typeof parsedSpec === 'string') return usage(parsedSpec);
   const { spec, events } = parsedSpec;
-  const workers = Number(v.workers);
-  if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
+  const workers = parseWorkers(v.workers);
+  if (typeof workers === 'string') return usage(workers);
 
   if (workers > 0) prestartWorkers(workers); // they boot while this thread compiles the policy
   let policy: PolicyMatcher | null = null;

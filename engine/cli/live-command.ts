@@ -10,9 +10,8 @@ import { ERR_NATIVE_UNAVAILABLE } from '../capture/live-faults.js';
 import { LiveRun, handleSignals } from '../pipeline/live.js';
 import type { LiveMetrics } from '../output/metrics.js';
 import { summaryText } from '../output/stats-record.js';
-import { ENGINE_FLAGS, ENGINE_HELP, engineSpec } from './engine-flags.js';
+import { ENGINE_FLAGS, ENGINE_HELP, engineSpec, parseWorkers } from './engine-flags.js';
 import { buildPolicy } from '../pipeline/engine-spec.js';
-import { defaultWorkers } from './inspect-command.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
 export const LIVE_HELP = `kwire live --iface IFACE[,IFACE] [options]
@@ -72,7 +71,6 @@ export async function runLiveCommand(args: string[]): Promise<number> {
         iface: { type: 'string' },
         capture: { type: 'string' },
         bpf: { type: 'string', default: '' },
-        workers: { type: 'string', default: String(defaultWorkers()) },
         fanout: { type: 'string' },
         out: { type: 'string', default: '-' },
         'stats-interval': { type: 'string', default: '30' },
@@ -95,8 +93,8 @@ export async function runLiveCommand(args: string[]): Promise<number> {
   if (ifaces.length === 0) return usage('--iface is required (an interface, several separated by commas, or any)');
   if (v.capture !== undefined && v.capture !== 'native' && v.capture !== 'libpcap') return usage(`--capture is native or libpcap, not "${v.capture}"`);
   if (v.fanout !== undefined && v.fanout !== 'on' && v.fanout !== 'off') return usage(`--fanout is on or off, not "${v.fanout}"`);
-  const workers = Number(v.workers);
-  if (!Number.isInteger(workers) || workers < 0 || workers > 255) return usage('--workers must be an integer 0..255');
+  const workers = parseWorkers(v.workers);
+  if (typeof workers === 'string') return usage(workers);
   const interval = Number(v['stats-interval']);
   if (!Number.isFinite(interval) || interval < 0 || interval > 86400) return usage('--stats-interval must be 0..86400 seconds');
   const parsedSpec = engineSpec(v, 'eve');
