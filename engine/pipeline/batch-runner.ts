@@ -20,10 +20,16 @@ export class BatchRunner {
   private gateKey2 = 0;
   private gateUs = 0;
 
-  constructor(opts: InspectorOptions) {
+  /**
+   * `gated`: threshold/limit and DNS-tunnel alerts are only marked (with their counting keys) and
+   * decided at the merge, in capture order across threads. A runner that sees every frame (the
+   * single-thread path, or the one worker of `--workers 1`) decides them itself, in the same order,
+   * and renders only the alerts that go out (most DNS-tunnel candidates do not).
+   */
+  constructor(opts: InspectorOptions, gated = true) {
     this.insp = new Inspector(opts, (line) => this.record(line));
     this.insp.flows.autoSweep = false;
-    this.insp.gateAlerts((rule, key, nowUs, key2) => {
+    if (gated) this.insp.gateAlerts((rule, key, nowUs, key2) => {
       this.gateRule = rule;
       this.gateKey = key;
       this.gateKey2 = key2;

@@ -73,7 +73,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
       fault: opts.fault,
     });
   } else {
-    runner = new BatchRunner(inspectorOptions(opts.spec, policy));
+    runner = new BatchRunner(inspectorOptions(opts.spec, policy), false);
   }
   let lastTsSec = 0;
   let packets = 0;

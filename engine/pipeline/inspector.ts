@@ -201,7 +201,7 @@ export class Inspector {
       if (rate.suppressed(this.pkt)) return;
       if (this.gate !== null) this.gate(index, this.tunnelKey, this.nowUs, rate.counted ? rate.key(this.pkt, this.origin.flowId) : 0);
       else if (rate.counted && !rate.admit(rate.key(this.pkt, this.origin.flowId), this.nowUs)) return;
-      this.emitPolicyAlert(rule, object, redacted, this.gate === null);
+      this.emitPolicyAlert(rule, object, redacted, false);
       return;
     }
     const hits = this.flows.ruleHits[this.slot];
@@ -215,12 +215,13 @@ export class Inspector {
       if (this.gate !== null) this.gate(index, key, this.nowUs, 0);
       else if (!rate.admit(key, this.nowUs)) return;
     }
-    this.emitPolicyAlert(rule, object, redacted, !rate.counted || this.gate === null);
+    this.emitPolicyAlert(rule, object, redacted, !rate.counted);
   }
 
   /**
-   * `decided`: false for a gated alert (the merge may still hold it back), which therefore does not
-   * mark the flow as alerted.
+   * `decided`: false for a threshold/limit or DNS-tunnel alert, which does not mark the flow as
+   * alerted: with several worker threads the merge may still hold it back, and the single-thread
+   * path, which decides in place, writes the same records.
    */
   private emitPolicyAlert(rule: AlertRule, object: string, redacted: string, decided: boolean): void {
     this.alerts++;

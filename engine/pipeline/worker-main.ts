@@ -98,7 +98,7 @@ port.on('message', (msg: ToWorker) => {
     fault = msg.fault;
     if (fault === FAULT_AT_START) throw new Error('fault injected at start (KWIRE_FAULT_INJECT=worker-start)');
     const policy = msg.spec.policy === null ? null : buildPolicy(msg.spec.policy);
-    runner = new BatchRunner(inspectorOptions(msg.spec, policy, msg.workers));
+    runner = new BatchRunner(inspectorOptions(msg.spec, policy, msg.workers), msg.workers > 1);
     send({ t: 'ready' });
   } else if (msg.t === 'batch') {
     const recs = runner!.run(msg.data, msg.meta, msg.count, msg.firstFrame, msg.names, msg.shards, me, fault);
