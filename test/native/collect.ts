@@ -102,6 +102,20 @@ export function maxSkewNs(ours: SeenFrame[], theirs: SeenFrame[]): number {
   return worst;
 }
 
+/** Milliseconds since the epoch of a frame's timestamp (kernel CLOCK_REALTIME, like Date.now()). */
+export function frameMs(f: SeenFrame): number {
+  return f.sec * 1000 + f.nsec / 1e6;
+}
+
+/**
+ * The frames stamped inside [fromMs, toMs]: two captures that were not open over the same span
+ * (one opened first, one closed last) are compared over the span both were open, so a frame the
+ * kernel sends by itself (an ARP reachability probe) just outside it does not count as a difference.
+ */
+export function within(frames: SeenFrame[], fromMs: number, toMs: number): SeenFrame[] {
+  return frames.filter((f) => frameMs(f) >= fromMs && frameMs(f) <= toMs);
+}
+
 export function sumBytes(frames: SeenFrame[]): number {
   let n = 0;
   for (const f of frames) n += f.caplen;

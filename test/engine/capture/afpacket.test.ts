@@ -12,7 +12,7 @@ import { openAfPacket, type AfPacketOptions, type AfPacketSource } from '../../.
 import { decodeFrame } from '../../../decoders/frame.js';
 import { DecoderConfig, Packet } from '../../../decoders/packet.js';
 import { ROOT } from '../../helpers/paths.js';
-import { canonical, maxSkewNs, reader, readPcap, sumBytes, type SeenFrame } from '../../native/collect.js';
+import { canonical, maxSkewNs, reader, readPcap, sumBytes, within, type SeenFrame } from '../../native/collect.js';
 import { exited, IP_A, makeVethPair, waitFor, type VethPair } from '../../native/netns.js';
 import { thrown } from '../../native/thrown.js';
 import { ipv4UdpHex, macHex, mixedTraffic, sendRaw } from '../../native/traffic.js';
@@ -36,15 +36,26 @@ function opts(p: VethPair, extra: Partial<AfPacketOptions> = {}): AfPacketOption
   return { ifaces: [p.ifA], bpf: '', promiscuous: false, netns: p.nsPathA, ...extra };
 }
 
-/** Starts tcpdump on A's veth writing ns-precision pcap; resolves once it is capturing. */
-async function tcpdump(p: VethPair, file: string, filter: string[] = []): Promise<{ stop(): Promise<SeenFrame[]> }> {
-  const c = p.start(p.nsA, ['tcpdump', '-i', p.ifA, '-n', '-U', '--immediate-mode', '-s', '65535', '--time-stamp-precision=nano', '-w', file, ...filter]);
+/**
+ * Starts tcpdump on A's veth writing ns-precision pcap, with a 64 MiB kernel buffer (its default
+ * 2 MiB holds only about 30 frames in immediate mode, and a 200 kB TCP burst overflowed it in CI);
+ * resolves once it is capturing. `stop()` also gives the span [fromMs, toMs] in which tcpdump surely
+ * captured (from its "listening on" to the SIGINT) and the drops tcpdump itself reports.
+ */
+async function tcpdump(p: VethPair, file: string, filter: string[] = []): Promise<{ stop(): Promise<{ frames: SeenFrame[]; fromMs: number; toMs: number; drops: number }> }> {
+  const c = p.start(p.nsA, ['tcpdump', '-i', p.ifA, '-n', '-U', '--immediate-mode', '-B', '65536', '-s', '65535', '--time-stamp-precision=nano', '-w', file, ...filter]);
+  let said = '';
+  c.stderr?.on('data', (d: Buffer) => { said += d.toString(); });
   await waitFor(c, /listening on/);
+  const fromMs = Date.now();
   return {
     async stop() {
+      const toMs = Date.now();
       c.kill('SIGINT');
       await exited(c);
-      return readPcap(file);
+      const m = /(\d+) packets? dropped by kernel/.exec(said);
+      if (m === null) throw new Error(`tcpdump did not report its drops: ${said.slice(-300)}`);
+      return { frames: await readPcap(file), fromMs, toMs, drops: Number(m[1]) };
     },
   };
 }
@@ -68,10 +79,14 @@ test('ping, HTTP, TCP and UDP over veth: the same frames as tcpdump, to the byte
     const dump = await tcpdump(p, join(tmp, 'mixed.pcap'));
     await mixedTraffic(p);
     await settle(200);
-    const theirs = await dump.stop();
-    const ours = await rAll.stop();
+    const dumped = await dump.stop();
+    const everything = await rAll.stop();
     const kept = await rFiltered.stop();
+    // Our ring opened before tcpdump and closes after it: compare over the span both were open.
+    const ours = within(everything, dumped.fromMs, dumped.toMs);
+    const theirs = within(dumped.frames, dumped.fromMs, dumped.toMs);
     assert.ok(ours.length > 40, `only ${ours.length} frames captured`);
+    assert.ok(theirs.length >= dumped.frames.length - 2, `tcpdump's frames outside its own span: ${dumped.frames.length - theirs.length}`);
     assert.is(ours.length, theirs.length, 'frame count vs tcpdump');
     assert.is(sumBytes(ours), sumBytes(theirs), 'captured bytes vs tcpdump');
     assert.equal(canonical(ours), canonical(theirs), 'lengths and bytes vs tcpdump');
@@ -82,12 +97,12 @@ test('ping, HTTP, TCP and UDP over veth: the same frames as tcpdump, to the byte
     assert.ok(ours.every((f) => f.linkType === 1 && f.iface === 0));
     assert.equal(all.interfaces, [{ name: p.ifA, linkType: 1, snapLen: 65535 }]);
     const s = all.stats();
-    assert.is(s.packets, ours.length);
-    assert.is(s.bytes, sumBytes(ours));
+    assert.is(s.packets, everything.length);
+    assert.is(s.bytes, sumBytes(everything));
     assert.is(s.kernelDrops, 0);
-    assert.is(s.kernelPackets, ours.length);
+    assert.is(s.kernelPackets, everything.length);
 
-    const wanted = ours.filter((f) => {
+    const wanted = everything.filter((f) => {
       const pkt = decoded(f);
       return pkt.ipProto === 1 || (pkt.ipProto === 17 && (pkt.srcPort === 6443 || pkt.dstPort === 6443));
     });
@@ -112,8 +127,9 @@ test('VLAN tags stripped by the kernel are put back into the bytes (802.1Q and a
     await sendRaw(p, p.nsB, p.ifB, `${eth}88a800c8 81000064 0800${udp}`.replace(/ /g, ''), 2);
     await sendRaw(p, p.nsB, p.ifB, `${eth}0800${udp}`, 1);
     await settle(100);
-    const theirs = await dump.stop();
-    const ours = await r.stop();
+    const dumped = await dump.stop();
+    const theirs = within(dumped.frames, dumped.fromMs, dumped.toMs);
+    const ours = within(await r.stop(), dumped.fromMs, dumped.toMs);
     assert.is(ours.length, 6);
     assert.equal(canonical(ours), canonical(theirs));
     const hex = (f: SeenFrame, a: number, b: number): string => Buffer.from(f.bytes.subarray(a, b)).toString('hex');
