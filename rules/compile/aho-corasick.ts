@@ -23,6 +23,8 @@ const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i;
 /** Table entries up to which a column per input byte is used (4 MiB of Int32). */
 const DIRECT_MAX = 1 << 20;
+/** Longest window of the Wu–Manber skip (shifts up to one less). */
+const SKIP_WINDOW_MAX = 8;
 const IDENTITY = new Uint8Array(256);
 for (let i = 0; i < 256; i++) IDENTITY[i] = i;
 
@@ -55,6 +57,14 @@ export class AhoCorasick {
   private direct = false;
   /** With `direct`: 1 for input byte pairs (b0 << 8 | b1) that lead from the start state to depth 2 or report at once. */
   private pair: Uint8Array = new Uint8Array(0);
+  /**
+   * With `direct` and every pattern at least 3 bytes long: the Wu–Manber shift (Wu & Manber 1994,
+   * blocks of 2 bytes) for input byte pairs. In the start state, with the window of `skipLast + 1`
+   * bytes at i, `skip[bytes[i+skipLast-1] << 8 | bytes[i+skipLast]]` is how many positions from i on
+   * cannot begin a match (0: i can). `skipLast` 0 = no table.
+   */
+  private skip: Uint8Array = new Uint8Array(0);
+  private skipLast = 0;
   private depth: Int32Array = new Int32Array(1);
   private compiled = false;
   // scanStream(): the bytes just before the chunk, for verifying a case-sensitive match that starts there
@@ -210,6 +220,7 @@ export class AhoCorasick {
         for (let b1 = 0; b1 < 256; b1++) if (depth[(wide[r0 | b1] < 0 ? ~wide[r0 | b1] : wide[r0 | b1]) >>> 8] === 2) pair[(b0 << 8) | b1] = 1;
       }
       this.pair = pair;
+      this.buildSkip();
     } else {
       for (let k = 0; k < this.delta.length; k++) {
         const t = this.delta[k];
@@ -231,6 +242,32 @@ export class AhoCorasick {
     }
     if (!this.streamable) this.noStream = true;
     return this;
+  }
+
+  /**
+   * The Wu–Manber shift table over the patterns' first m bytes (m = the shortest pattern's length,
+   * at most SKIP_WINDOW_MAX): a byte pair that ends the m-byte window at offset q of some pattern
+   * allows a shift of m-1-q at most; a pair in no pattern's first m bytes, m-1.
+   */
+  private buildSkip(): void {
+    let m = SKIP_WINDOW_MAX;
+    for (const p of this.pats) m = Math.min(m, p.length);
+    if (m < 3) return;
+    const last = m - 1;
+    const skip = new Uint8Array(65536).fill(last);
+    // the raw input bytes that fold to each automaton byte
+    const raw: number[][] = Array.from({ length: 256 }, () => []);
+    for (let b = 0; b < 256; b++) raw[this.fold[b]].push(b);
+    for (const p of this.pats) {
+      for (let q = 1; q <= last; q++) {
+        const v = last - q;
+        for (const x of raw[this.fold[p[q - 1]]]) {
+          for (const y of raw[this.fold[p[q]]]) if (skip[(x << 8) | y] > v) skip[(x << 8) | y] = v;
+        }
+      }
+    }
+    this.skip = skip;
+    this.skipLast = last;
   }
 
   /**
@@ -272,6 +309,11 @@ export class AhoCorasick {
     return this.depth[this.endState >>> this.shift];
   }
 
+  /** Largest Wu–Manber shift in the start state (0: no skip table; patterns shorter than 3 bytes). */
+  get maxSkip(): number {
+    return this.skipLast;
+  }
+
   /** Length of the longest case-sensitive pattern (0: none; nothing ever to verify). */
   get maxVerifiedLength(): number {
     let m = 0;
@@ -290,12 +332,29 @@ export class AhoCorasick {
     const end = offset + length;
     if (this.direct) {
       // In the start state, a byte whose pair with the next byte begins no pattern leaves the state
-      // where starting afresh at the next byte would: skip it without the dependent table read.
+      // where starting afresh at the next byte would: skip it without the dependent table read;
+      // with a Wu–Manber table, skip whole windows that no pattern can begin in first.
       const pair = this.pair;
+      const skip = this.skip;
+      const w = this.skipLast;
+      const lastWindow = end - w;
       const last = end - 1;
       let i = offset;
       while (i < end) {
-        if (row === 0) while (i < last && pair[(bytes[i] << 8) | bytes[i + 1]] === 0) i++;
+        if (row === 0) {
+          if (w > 0) {
+            for (;;) {
+              // whole windows first: a constant stride, so the next probe never waits for this one
+              let sh = 0;
+              while (i < lastWindow && (sh = skip[(bytes[i + w - 1] << 8) | bytes[i + w]]) === w) i += w;
+              if (i >= lastWindow) break;
+              i += sh;
+              if (pair[(bytes[i] << 8) | bytes[i + 1]] !== 0) break;
+              i++;
+            }
+          }
+          while (i < last && pair[(bytes[i] << 8) | bytes[i + 1]] === 0) i++;
+        }
         row = delta[row | bytes[i++]];
         if (row < 0) {
           row = ~row;

@@ -119,6 +119,56 @@ test('aho-corasick: random patterns and texts against a naive matcher (seeded)',
   }
 });
 
+test('aho-corasick: the Wu–Manber skip (every pattern 3+ bytes) finds what a naive matcher finds, in one scan and in chunks (seeded)', () => {
+  const r = rng(4321);
+  // a small alphabet makes pattern pairs common in the text, so shifts of every size occur
+  const alphabet = [0x61, 0x62, 0x41, 0x42, 0x63, 0x2d, 0x00];
+  const word = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => alphabet[int(r, alphabet.length)]);
+  const shifts = new Set<number>();
+  for (let round = 0; round < 300; round++) {
+    const ac = new AhoCorasick(100000);
+    const min = 3 + int(r, 8);
+    const pats: { b: Uint8Array; nocase: boolean }[] = [];
+    for (let i = 0; i < 1 + int(r, 12); i++) {
+      const p = { b: word(min + int(r, 6)), nocase: r() < 0.5 };
+      pats.push(p);
+      ac.add(p.b, p.nocase);
+    }
+    ac.compile();
+    assert.is(ac.maxSkip, Math.min(8, ...pats.map((p) => p.b.length)) - 1);
+    shifts.add(ac.maxSkip);
+    const keep = Math.max(0, ac.maxVerifiedLength - 1);
+    for (let q = 0; q < 5; q++) {
+      const text = word(int(r, 400));
+      // plant whole patterns, so that matches are not left to chance
+      for (let k = 0; k < 3 && text.length > 20; k++) {
+        const p = pats[int(r, pats.length)].b;
+        if (p.length < text.length) text.set(p, int(r, text.length - p.length));
+      }
+      const want = naive(pats, text);
+      const got = hits(ac, text);
+      if (got.join() !== want.join()) assert.unreachable(`round ${round}: got ${got.length} want ${want.length}`);
+      const chunked: string[] = [];
+      let state = 0;
+      let hist = new Uint8Array(0);
+      for (let a = 0; a < text.length; ) {
+        const b = Math.min(text.length, a + 1 + int(r, 40));
+        const n = ac.scanStream(text.slice(a, b), 0, b - a, state, hist, hist.length);
+        for (let k = 0; k < n; k++) chunked.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1] + a}`);
+        state = ac.endState;
+        hist = text.slice(b - Math.min(ac.endDepth, keep), b);
+        a = b;
+      }
+      if (chunked.sort().join() !== want.join()) assert.unreachable(`round ${round} in chunks: got ${chunked.length} want ${want.length}`);
+    }
+  }
+  assert.equal([...shifts].sort(), [2, 3, 4, 5, 6, 7]);
+  const short = new AhoCorasick();
+  short.add('ab');
+  short.add('abcdef');
+  assert.is(short.compile().maxSkip, 0, 'a 2-byte pattern: no skip table');
+});
+
 test('aho-corasick: no patterns, empty window', () => {
   const ac = new AhoCorasick().compile();
   assert.is(ac.scan(enc('anything'), 0, 8), 0);
