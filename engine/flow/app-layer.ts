@@ -17,7 +17,8 @@ import { DnsNameMap } from './dns-names.js';
 import { clientSni } from '../output/eve-app.js';
 import { ja3Hash } from '../../decoders/ja3.js';
 import { ja4 } from '../../decoders/ja4.js';
-import { dnsQueryName } from '../../decoders/dns-text.js';
+import { NameTextCache } from './name-text-cache.js';
+import { ALL_HTTP_FIELDS, httpAppFields, httpFieldUse, type HttpFieldUse } from './http-fields.js';
 import type { AppFields, AppKind } from '../../rules/match/policy-matcher.js';
 import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
 import { eveHeader } from '../output/eve-common.js';
@@ -52,7 +53,6 @@ class FlowApp {
 
 /** Requests logged per kept-alive connection before the direction is left alone. */
 const MAX_HTTP_REQUESTS_PER_FLOW = 100;
-const LATIN1 = new TextDecoder('latin1');
 
 /**
  * How far into a client stream that does not start with TLS we look for a ClientHello: STARTTLS
@@ -96,6 +96,8 @@ export class AppLayer implements StreamConsumer {
   private readonly http = new HttpRequest();
   /** IP → name from DNS answers, for rules and enrichment (bounded, TTL-aware). */
   readonly names = new DnsNameMap();
+  /** Query names as text for the policy hook, kept for names seen before (no string per query). */
+  readonly nameText = new NameTextCache();
   readonly events = new Float64Array(APP_EVENT_COUNT);
   readonly counts = new AppCounts();
   private readonly want: { tls: boolean; dns: boolean; quic: boolean; http: boolean };
@@ -108,6 +110,8 @@ export class AppLayer implements StreamConsumer {
   onApp: ((kind: AppKind, fields: AppFields) => void) | null = null;
   /** Compute JA3/JA4 for the policy hook (only when the policy has fingerprint rules). */
   fingerprints = false;
+  /** The HTTP fields the policy hook gets as text (those its rules read; the others stay undefined). */
+  private httpUse: HttpFieldUse = ALL_HTTP_FIELDS;
   /**
    * The app object of the event being handed to `onApp` (`"tls":{...}`), rendered on demand: only
    * an alert needs it. Valid during the onApp call.
@@ -275,13 +279,8 @@ export class AppLayer implements StreamConsumer {
     const obj = this.want.http ? eveHttpObject(req, bytes) : null;
     if (obj !== null) this.emit(eveHeader('http', this.origin, this.pkt) + obj + '}');
     if (this.onApp !== null) {
-      const text = (o: number, n: number): string | undefined => (o < 0 ? undefined : LATIN1.decode(bytes.subarray(o, o + n)));
       this.setCurrent('http', obj, bytes, false, 0);
-      this.onApp('http', {
-        host: text(req.hostOffset, req.hostLength)?.replace(/:\d+$/, ''), uri: text(req.uriOffset, req.uriLength),
-        method: text(req.methodOffset, req.methodLength), userAgent: text(req.userAgentOffset, req.userAgentLength),
-        header: text(req.headersOffset, req.headersEnd - req.headersOffset),
-      });
+      this.onApp('http', httpAppFields(req, bytes, this.httpUse));
     }
     const app = flows.ext[this.slot] as FlowApp;
     if (req.method === HTTP_CONNECT) {
@@ -294,6 +293,11 @@ export class AppLayer implements StreamConsumer {
       app.toServer.restartAt = (offset - app.streamBase) + req.headerLength + Math.max(0, req.contentLength);
     }
     return APP_DONE;
+  }
+
+  /** Give the policy hook only these HTTP fields as text (all of them by default). */
+  useHttpFields(used: ReadonlySet<keyof AppFields>): void {
+    this.httpUse = httpFieldUse(used);
   }
 
   /** Remember the event being handed to onApp, so its object renders only if an alert asks. */
@@ -394,7 +398,7 @@ export class AppLayer implements StreamConsumer {
     if (obj !== null) this.emit(eveHeader('dns', this.origin, this.pkt) + obj + '}');
     if (this.onApp !== null && !msg.qr && msg.hasQuestion) {
       this.setCurrent('dns', obj, bytes, false, 0);
-      this.onApp('dns', { query: dnsQueryName(msg) });
+      this.onApp('dns', { query: this.nameText.get(msg.names, 0, msg.qnameLength) });
     }
   }
 

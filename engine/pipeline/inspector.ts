@@ -111,6 +111,7 @@ export class Inspector {
     policy.attachReassembly(this.reassembly, this.memory);
     if (this.gate !== null) this.gateAlerts(this.gate);
     this.app.fingerprints = policy.usesFingerprints;
+    this.app.useHttpFields(policy.appFieldsUsed);
     const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, this.app.currentObject());
     this.app.onApp = (kind, fields) => policy.app(kind, fields, this.pkt, fireApp, this.nowUs);
   }

@@ -495,6 +495,16 @@ export class PolicyMatcher implements ContentHitSink, InOrderSink {
     return !this.rules[i].rate.counted;
   }
 
+  /** The app fields some rule reads: an app event need not render the others as text. */
+  get appFieldsUsed(): Set<keyof AppFields> {
+    const used = new Set<keyof AppFields>();
+    for (const r of this.rules) {
+      for (const s of r.rule.match.strings) if (FIELD_OF[s.field] !== undefined) used.add(FIELD_OF[s.field]);
+      for (const c of r.rule.match.content) if (FIELD_OF[c.buffer] !== undefined) used.add(FIELD_OF[c.buffer]);
+    }
+    return used;
+  }
+
   /** Does any rule test JA3 or JA4 (so hellos must be fingerprinted)? */
   get usesFingerprints(): boolean {
     return this.rules.some((r) => r.rule.match.strings.some((s) => s.field === 'ja3' || s.field === 'ja4'));
