@@ -5,6 +5,7 @@
 import { M_CAPLEN, M_IFACE, M_LINKTYPE, M_OFFSET, M_ORIGLEN, META_STRIDE, M_TS_NSEC, M_TS_SEC } from '../capture/batch.js';
 import { Inspector, type InspectorOptions } from './inspector.js';
 import { END_KEY, emptyRecords, sortTail, type RecordBuffer } from './record-buffer.js';
+import type { WorkerStats } from './worker-protocol.js';
 
 export class BatchRunner {
   readonly insp: Inspector;
@@ -145,4 +146,16 @@ export class BatchRunner {
     for (let i = from; i < o.lines.length; i++) o.k1[i] = key;
     sortTail(o, from);
   }
+}
+
+/** A runner's cumulative stats, as a worker reports them after each batch. */
+export function runnerStats(r: BatchRunner): WorkerStats {
+  return {
+    frames: r.frames,
+    alerts: r.insp.alerts,
+    counters: r.insp.pkt.counters,
+    events: r.insp.pkt.events,
+    sections: r.insp.statsSections(),
+    flowCapacity: r.insp.flows.capacity,
+  };
 }

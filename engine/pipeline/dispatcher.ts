@@ -6,12 +6,17 @@
 //
 //   reader ─batch (SharedArrayBuffer)─▶ shards ─▶ worker 0..N-1 ─msgpackr records─▶ merge ─▶ sink
 //                                                 (each owns its flows)
+//
+// Offline with 2+ workers (`inThread`), the last share is inspected on this thread, between
+// handing a batch to the worker threads and merging: N workers are N busy threads, not N + 1
+// (the reader's own work, a fraction of a worker's, would otherwise take a core of its own).
 
 import { Worker } from 'node:worker_threads';
 import { unpack } from 'msgpackr';
 import type { FrameBatch } from '../capture/batch.js';
 import { DecoderConfig } from '../../decoders/packet.js';
-import type { EngineSpec, PolicySpec } from './engine-spec.js';
+import { buildPolicy, inspectorOptions, type EngineSpec, type PolicySpec } from './engine-spec.js';
+import { BatchRunner, runnerStats } from './batch-runner.js';
 import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './record-buffer.js';
 import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
@@ -67,7 +72,10 @@ interface InFlight {
 }
 
 interface Lane {
-  worker: Worker;
+  /** null for the share inspected on this thread. */
+  worker: Worker | null;
+  /** The runner of the share inspected on this thread (`inThread`), else null. */
+  local: BatchRunner | null;
   /** Incarnation; a restarted worker gets a new one, late events of the old one are ignored. */
   gen: number;
   /** The worker has built its Inspector (answered init). */
@@ -90,6 +98,11 @@ export interface DispatcherOptions {
   direction?: ClusterDirection | null;
   /** Throw in a worker at this pcap_cnt (KWIRE_FAULT_INJECT=worker-crash:N), -1 = never. */
   fault?: number;
+  /**
+   * With 2+ workers, inspect the last share on this thread (offline: the reader has time between
+   * batches; live capture must not wait for inspection).
+   */
+  inThread?: boolean;
 }
 
 /** Totals of a run across workers (crashed incarnations included). */
@@ -141,12 +154,52 @@ export class Dispatcher {
   peakInFlight = 0;
   /** A worker that cannot start (it crashed before finishing any batch, twice): the run stops. */
   private fatal: Error | null = null;
+  /** The share inspected on this thread (`inThread`), or -1. */
+  private readonly localIndex: number;
 
   constructor(private spec: EngineSpec, workers: number, private readonly opts: DispatcherOptions) {
     this.workers = Math.max(1, Math.min(255, workers | 0));
     this.sharder = new Sharder(new DecoderConfig(spec.decoder), spec.flow.hashSeed, opts.direction ?? null);
     this.fault = opts.fault ?? -1;
-    for (let i = 0; i < this.workers; i++) this.lanes.push(this.spawn(i, 0));
+    this.localIndex = opts.inThread === true && this.workers >= 2 ? this.workers - 1 : -1;
+    for (let i = 0; i < this.workers; i++) this.lanes.push(i === this.localIndex ? this.inThreadLane() : this.spawn(i, 0));
+  }
+
+  /** Worker threads started (the in-thread share excluded). */
+  static threadsFor(workers: number, inThread: boolean): number {
+    return inThread && workers >= 2 ? workers - 1 : workers;
+  }
+
+  /** The last share, inspected on this thread by a runner of its own (its own policy instance). */
+  private inThreadLane(): Lane {
+    const policy = this.spec.policy === null ? null : buildPolicy(this.spec.policy);
+    const local = new BatchRunner(inspectorOptions(this.spec, policy, this.workers), true);
+    return { worker: null, local, gen: 0, ready: true, last: null, final: null, finalStats: null };
+  }
+
+  /** Run a batch or control message on the in-thread share; its records join the merge like a worker's. */
+  private runInThread(index: number, msg: ToWorker): void {
+    const lane = this.lanes[index];
+    const r = lane.local!;
+    let records: RecordBuffer;
+    if (msg.t === 'batch') records = r.run(msg.data, msg.meta, msg.count, msg.firstFrame, msg.names, msg.shards, index);
+    else if (msg.t === 'tick') records = r.tick(msg.nowUs);
+    else {
+      records = emptyRecords();
+      if (msg.t === 'policy') {
+        try {
+          r.insp.setPolicy(msg.policy === null ? null : buildPolicy(msg.policy));
+        } catch (e) {
+          this.opts.warn(`worker ${index} kept its previous policy: ${(e as Error).message}`);
+        }
+      }
+    }
+    lane.last = runnerStats(r);
+    if (msg.t === 'batch' || msg.t === 'tick' || msg.t === 'policy') {
+      const f = this.inFlight.get(msg.seq)!;
+      f.parts[index] = records;
+      f.remaining--;
+    }
   }
 
   /** Alerts so far (as of the last batch each worker finished). */
@@ -162,7 +215,7 @@ export class Dispatcher {
     const worker = pre?.worker ?? startWorker();
     worker.ref();
     if (pre?.early) queueMicrotask(() => this.onCrash(index, gen, pre.early!));
-    const lane: Lane = { worker, gen, ready: false, last: null, final: null, finalStats: null };
+    const lane: Lane = { worker, local: null, gen, ready: false, last: null, final: null, finalStats: null };
     const init: ToWorker = { t: 'init', spec: this.spec, index, workers: this.workers, fault: gen === 0 || this.fault === FAULT_AT_START ? this.fault : -1 };
     worker.postMessage(init);
     worker.on('message', (msg: FromWorker) => this.onMessage(index, gen, msg));
@@ -212,7 +265,7 @@ export class Dispatcher {
       this.deadIndex.push(index);
     }
     lane.gen = -1;
-    void lane.worker.terminate();
+    void lane.worker!.terminate();
     if (lane.last === null && gen >= 1) {
       this.fatal = new Error(`worker ${index} cannot start: ${err.message}`);
       this.signal();
@@ -221,7 +274,7 @@ export class Dispatcher {
     this.opts.warn(`worker ${index} crashed: ${err.message}; ${lost} packets in flight lost, restarting it`);
     const next = this.spawn(index, gen + 1);
     this.lanes[index] = next;
-    if (this.finishing) next.worker.postMessage({ t: 'finish' } satisfies ToWorker);
+    if (this.finishing) next.worker!.postMessage({ t: 'finish' } satisfies ToWorker);
     this.flush();
   }
 
@@ -290,8 +343,12 @@ export class Dispatcher {
     const seq = this.seq++;
     this.inFlight.set(seq, { batch, then, parts: new Array<RecordBuffer | null>(n).fill(null), remaining: n, frames });
     const msg = message(seq);
-    for (const lane of this.lanes) lane.worker.postMessage(msg);
+    for (const lane of this.lanes) lane.worker?.postMessage(msg);
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
+    if (this.localIndex >= 0) {
+      this.runInThread(this.localIndex, msg);
+      this.flush();
+    }
     while (this.inFlight.size >= MAX_IN_FLIGHT) await this.waitForProgress();
   }
 
@@ -332,11 +389,16 @@ export class Dispatcher {
   async finish(): Promise<PipelineTotals> {
     while (this.inFlight.size > 0) await this.waitForProgress();
     this.finishing = true;
-    for (const lane of this.lanes) lane.worker.postMessage({ t: 'finish' } satisfies ToWorker);
+    for (const lane of this.lanes) lane.worker?.postMessage({ t: 'finish' } satisfies ToWorker);
+    for (const lane of this.lanes) {
+      if (lane.local === null) continue;
+      lane.final = lane.local.finish();
+      lane.finalStats = lane.last = runnerStats(lane.local);
+    }
     while (this.lanes.some((l) => l.finalStats === null)) await this.waitForProgress();
     this.held += mergeRecords(this.lanes.map((l) => l.final ?? emptyRecords()), this.opts.write, this.opts.admit);
     const all = [...this.dead, ...this.lanes.map((l) => l.finalStats!)];
-    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+    await Promise.all(this.lanes.map((l) => l.worker?.terminate()));
     return {
       alerts: all.reduce((a, s) => a + s.alerts, 0) - this.held,
       counters: sumArrays(all.map((s) => s.counters)),
@@ -352,7 +414,7 @@ export class Dispatcher {
   async destroy(): Promise<void> {
     this.finishing = true;
     for (const l of this.lanes) l.gen = -1;
-    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+    await Promise.all(this.lanes.map((l) => l.worker?.terminate()));
   }
 }
 

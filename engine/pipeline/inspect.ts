@@ -71,6 +71,7 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
       recycle: (b) => reader?.recycle(b),
       warn: opts.warn ?? ((m) => process.stderr.write(`kwire: ${m}\n`)),
       fault: opts.fault,
+      inThread: true,
     });
   } else {
     runner = new BatchRunner(inspectorOptions(opts.spec, policy), false);

@@ -5,9 +5,9 @@
 import { parentPort } from 'node:worker_threads';
 import { pack } from 'msgpackr';
 import { buildPolicy, inspectorOptions, type PolicySpec } from './engine-spec.js';
-import { BatchRunner } from './batch-runner.js';
+import { BatchRunner, runnerStats } from './batch-runner.js';
 import { emptyRecords, type RecordBuffer } from './record-buffer.js';
-import type { CaptureInitMessage, FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
+import type { CaptureInitMessage, FromWorker, ToWorker } from './worker-protocol.js';
 import { FAULT_AT_START } from './fault.js';
 import { CaptureLoop } from './worker-capture.js';
 import { KwireError } from '../errors.js';
@@ -29,16 +29,7 @@ function encode(value: unknown): Uint8Array {
   return new Uint8Array(pack(value));
 }
 
-function stats(r: BatchRunner): WorkerStats {
-  return {
-    frames: r.frames,
-    alerts: r.insp.alerts,
-    counters: r.insp.pkt.counters,
-    events: r.insp.pkt.events,
-    sections: r.insp.statsSections(),
-    flowCapacity: r.insp.flows.capacity,
-  };
-}
+const stats = runnerStats;
 
 /**
  * A reload: rebuild the policy and use it from the next frame on. Returns why it failed (the main

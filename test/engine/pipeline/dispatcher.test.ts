@@ -52,9 +52,10 @@ test('stats.content (stream bytes through the automaton, TLS flows no longer sca
 });
 
 test('a worker that crashes is reported and restarted; its in-flight packets are counted lost, the run goes on', () => {
+  // --workers 3: worker threads 0 and 1, and share 2 inspected on the reading thread; frame 300 is in a thread's share
   const file = join(ROOT, 'samples', 'netns', 'k8s-real.pcap');
   const args = ['--import', 'tsx', join(ROOT, 'engine', 'cli', 'main.ts'), 'inspect', file, '--policy', POLICY,
-    '--events', 'alert,flow,stats', '--out', '-', '--workers', '2', '--quiet'];
+    '--events', 'alert,flow,stats', '--out', '-', '--workers', '3', '--quiet'];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, KWIRE_FAULT_INJECT: 'worker-crash:300' } });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /worker [01] crashed: fault injected at pcap_cnt 300 \(KWIRE_FAULT_INJECT\); \d+ packets in flight lost, restarting it/);
