@@ -1,20 +1,23 @@
-// Bidirectional flow table: fixed capacity, chained buckets over the symmetric key, an LRU list
-// (least recently seen at the tail) for eviction and timeout sweeps. Everything a packet touches
-// lives in one 128-byte record per slot (two adjacent cache lines), not in a dozen arrays.
+// Bidirectional flow table: fixed capacity, chained buckets over the symmetric key, idle lists
+// (idle-lists.ts: one per timeout class, least recently seen at the tail) for timeout sweeps and
+// eviction. Everything a packet touches lives in one 128-byte record per slot (two adjacent cache
+// lines), not in a dozen arrays.
 //
-//   buckets[hash & mask] ─▶ slot ─chain─▶ slot ─chain─▶ -1      lru: head (newest) ⇄ ... ⇄ tail (oldest)
+//   buckets[hash & mask] ─▶ slot ─chain─▶ slot ─chain─▶ -1      idle class c: head (newest) ⇄ ... ⇄ tail (oldest)
 //
 //   record of a slot (bytes)                     view
-//     0 hash   4 chain   8 lruPrev  12 lruNext   i32   lookup and LRU
+//     0 hash   4 chain   8 idlePrev  12 idleNext  i32   lookup and idle lists
 //    16..59  key, 11 words (flow-key.ts)          i32
-//    60 tcpFlags→server 61 tcpFlags→client 62 state 63 clientIsA 64 ipProto   u8
+//    60 tcpFlags→server 61 tcpFlags→client 62 state 63 clientIsA 64 ipProto 65 idle class   u8
+//    68 touch sequence                            i32
 //    72 lastUs 80 pkts→server 88 pkts→client 96 bytes→server 104 bytes→client 112 flowId 120 firstUs   f64
 
 import type { Packet } from '../../decoders/packet.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../decoders/tcp.js';
 import { flowId } from './hash.js';
-import { FlowConfig, type FlowTimeouts } from './flow-config.js';
+import { FlowConfig } from './flow-config.js';
 import { FlowKey, KEY_BYTES, KEY_WORDS, keyWordsToBytes } from './flow-key.js';
+import { IdleLists, IDLE_CLASSES } from './idle-lists.js';
 
 export const STATE_NEW = 0;
 export const STATE_ESTABLISHED = 1;
@@ -45,6 +48,8 @@ const B_FLAGS = 60; // + direction
 const B_STATE = 62;
 const B_CLIENT_IS_A = 63;
 const B_PROTO = 64;
+const B_CLASS = 65;
+const I_SEQ = 17;
 const F_STRIDE = REC_BYTES / 8;
 const F_LAST = 9;
 const F_PKTS = 10; // + direction
@@ -89,8 +94,9 @@ export class FlowTable {
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
-  private lruHead = -1;
-  private lruTail = -1;
+  private readonly idle: IdleLists;
+  /** Timeout of each idle class (its protocol family × state), µs. */
+  private readonly classLimitUs = new Float64Array(IDLE_CLASSES);
   private readonly free: Int32Array;
   private freeCount: number;
   private readonly key = new FlowKey();
@@ -155,6 +161,12 @@ export class FlowTable {
     this.communityIds = new Array<string | null>(c).fill(null);
     this.ruleHits = new Array<number[] | null>(c).fill(null);
     this.minTimeoutUs = config.minTimeout() * 1e6;
+    this.idle = new IdleLists(this.i32, this.u8, I_STRIDE, I_PREV, I_NEXT, I_SEQ, B_CLASS);
+    [config.tcp, config.udp, config.other].forEach((t, g) => {
+      this.classLimitUs[g * 3 + STATE_NEW] = t.new * 1e6;
+      this.classLimitUs[g * 3 + STATE_ESTABLISHED] = t.established * 1e6;
+      this.classLimitUs[g * 3 + STATE_CLOSED] = t.closed * 1e6;
+    });
     this.bucketSeed = (config.hashSeed ^ BUCKET_SEED) | 0;
   }
 
@@ -179,8 +191,7 @@ export class FlowTable {
    * update TCP state, and return its slot; `direction` says which way the packet goes.
    */
   track(pkt: Packet, nowUs: number, wireLen: number): number {
-    const tail = this.lruTail;
-    if (this.autoSweep && tail >= 0 && nowUs - this.f64[tail * F_STRIDE + F_LAST] >= this.minTimeoutUs) this.sweep(nowUs);
+    if (this.autoSweep) this.sweep(nowUs);
     const key = this.key;
     key.set(pkt);
     const kw = key.words;
@@ -203,7 +214,6 @@ export class FlowTable {
     const isNew = slot < 0;
     this.isNew = isNew;
     if (isNew) slot = this.create(pkt, h, nowUs);
-    else if (slot !== this.lruHead) this.touch(slot);
     const u8 = this.u8;
     const b = slot * REC_BYTES;
     const stateBefore = u8[b + B_STATE];
@@ -227,50 +237,44 @@ export class FlowTable {
       }
     } else if (state === STATE_NEW && f64[f + F_PKTS] > 0 && f64[f + F_PKTS + 1] > 0) state = STATE_ESTABLISHED;
     u8[b + B_STATE] = state;
+    this.idle.touch(slot, classOf(pkt.ipProto, state));
     this.justEstablished = stateBefore === STATE_NEW && state === STATE_ESTABLISHED;
     return slot;
   }
 
-  /** End every flow (end of input): reason shutdown, in LRU order from the oldest. */
+  /** End every flow (end of input): reason shutdown, from the least recently seen. */
   flushAll(): void {
-    while (this.lruTail >= 0) this.end(this.lruTail, END_SHUTDOWN);
+    for (let s = this.idle.oldest(); s >= 0; s = this.idle.oldest()) this.end(s, END_SHUTDOWN);
   }
 
   /** Timeouts of a flow's protocol. */
-  private timeouts(slot: number): FlowTimeouts {
-    const p = this.u8[slot * REC_BYTES + B_PROTO];
-    return p === 6 ? this.config.tcp : p === 17 ? this.config.udp : this.config.other;
-  }
-
   /** Idle time after which a flow in its current state times out, µs. */
   private limitUs(slot: number): number {
-    const t = this.timeouts(slot);
-    const st = this.u8[slot * REC_BYTES + B_STATE];
-    return (st === STATE_NEW ? t.new : st === STATE_ESTABLISHED ? t.established : t.closed) * 1e6;
+    return this.classLimitUs[this.idle.classOf(slot)];
   }
 
-  /** Expire due flows from the LRU tail, a few per call. */
+  /** Expire due flows from the idle lists' tails, a few per call. */
   private sweep(nowUs: number): void {
     this.expireFromTail(nowUs, SWEEP_STEPS);
   }
 
   /**
-   * End every flow idle past its timeout at capture time `nowUs` (walks the LRU tail up to the
-   * shortest timeout). Returns how many ended.
+   * End every flow idle past its timeout at capture time `nowUs` (each class's list from its tail
+   * to its first flow still in time). Returns how many ended.
    */
   expire(nowUs: number): number {
     return this.expireFromTail(nowUs, Infinity);
   }
 
   private expireFromTail(nowUs: number, steps: number): number {
-    let slot = this.lruTail;
     let ended = 0;
-    for (let n = 0; n < steps && slot >= 0; n++) {
-      const idle = nowUs - this.f64[slot * F_STRIDE + F_LAST];
-      if (idle < this.minTimeoutUs) break; // everything newer is younger still
-      const prev = this.i32[slot * I_STRIDE + I_PREV];
-      if (idle >= this.limitUs(slot)) { this.end(slot, END_TIMEOUT); ended++; }
-      slot = prev;
+    for (let c = 0; c < IDLE_CLASSES; c++) {
+      const limit = this.classLimitUs[c];
+      for (let slot = this.idle.tail(c); slot >= 0 && ended < steps; slot = this.idle.tail(c)) {
+        if (nowUs - this.f64[slot * F_STRIDE + F_LAST] < limit) break; // the rest of the class is younger
+        this.end(slot, END_TIMEOUT);
+        ended++;
+      }
     }
     return ended;
   }
@@ -278,7 +282,7 @@ export class FlowTable {
   private create(pkt: Packet, h: number, nowUs: number): number {
     if (this.freeCount === 0) {
       this.evicted++;
-      this.end(this.lruTail, END_FORCED);
+      this.end(this.idle.oldest(), END_FORCED);
     }
     const slot = this.free[--this.freeCount];
     const i32 = this.i32;
@@ -309,29 +313,10 @@ export class FlowTable {
     this.ext[slot] = null;
     this.communityIds[slot] = null;
     this.ruleHits[slot] = null;
-    // newest at the head
-    i32[o + I_PREV] = -1;
-    i32[o + I_NEXT] = this.lruHead;
-    if (this.lruHead >= 0) i32[this.lruHead * I_STRIDE + I_PREV] = slot;
-    this.lruHead = slot;
-    if (this.lruTail < 0) this.lruTail = slot;
+    this.idle.add(slot, classOf(pkt.ipProto, STATE_NEW)); // newest at the head
     this.created++;
     this.active++;
     return slot;
-  }
-
-  /** Move a slot that is not the head to the head. */
-  private touch(slot: number): void {
-    const i32 = this.i32;
-    const o = slot * I_STRIDE;
-    const p = i32[o + I_PREV];
-    const n = i32[o + I_NEXT];
-    i32[p * I_STRIDE + I_NEXT] = n; // p ≥ 0: slot is not the head
-    if (n >= 0) i32[n * I_STRIDE + I_PREV] = p; else this.lruTail = p;
-    i32[o + I_PREV] = -1;
-    i32[o + I_NEXT] = this.lruHead;
-    i32[this.lruHead * I_STRIDE + I_PREV] = slot;
-    this.lruHead = slot;
   }
 
   /** Report and remove a flow. */
@@ -342,11 +327,7 @@ export class FlowTable {
     this.ext[slot] = null;
     const i32 = this.i32;
     const o = slot * I_STRIDE;
-    // unlink from LRU
-    const p = i32[o + I_PREV];
-    const n = i32[o + I_NEXT];
-    if (p >= 0) i32[p * I_STRIDE + I_NEXT] = n; else this.lruHead = n;
-    if (n >= 0) i32[n * I_STRIDE + I_PREV] = p; else this.lruTail = p;
+    this.idle.unlink(slot);
     // unlink from bucket chain
     const bk = i32[o + I_HASH] & this.mask;
     let s = this.buckets[bk];
@@ -376,4 +357,9 @@ export class FlowTable {
     keyWordsToBytes(this.i32, slot * I_STRIDE + I_KEY, this.keyOut);
     return this.keyOut;
   }
+}
+
+/** Idle class of a flow: its protocol family (TCP, UDP, other) × its state. */
+function classOf(ipProto: number, state: number): number {
+  return (ipProto === 6 ? 0 : ipProto === 17 ? 3 : 6) + state;
 }
