@@ -112,7 +112,7 @@ export class Inspector {
     if (this.gate !== null) this.gateAlerts(this.gate);
     this.app.fingerprints = policy.usesFingerprints;
     this.app.useHttpFields(policy.appFieldsUsed);
-    const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, this.app.currentObject());
+    const fireApp = (rule: AlertRule, i: number): void => this.policyAlert(rule, i, null);
     this.app.onApp = (kind, fields) => policy.app(kind, fields, this.pkt, fireApp, this.nowUs);
   }
 
@@ -192,9 +192,10 @@ export class Inspector {
   /**
    * A policy rule matched the current flow: once per flow and rule; suppressed addresses never
    * alert; threshold/limit rules count matching flows per key (here, or through `gate`).
-   * `object` is the app object or ''.
+   * `object` is the app object or ''; null: the current app event's object (AppLayer.currentObject),
+   * rendered only if the alert goes out (most app alerts of a limit rule are held back).
    */
-  private policyAlert(rule: AlertRule, index: number, object: string, redacted = ''): void {
+  private policyAlert(rule: AlertRule, index: number, object: string | null, redacted = ''): void {
     const policy = this.policy!;
     const rate = policy.rate(index);
     if (policy.isDnsTunnel(index)) {
@@ -224,12 +225,17 @@ export class Inspector {
    * alerted: with several worker threads the merge may still hold it back, and the single-thread
    * path, which decides in place, writes the same records.
    */
-  private emitPolicyAlert(rule: AlertRule, object: string, redacted: string, decided: boolean): void {
+  private emitPolicyAlert(rule: AlertRule, object: string | null, redacted: string, decided: boolean): void {
     this.alerts++;
     if (decided) this.flows.alerted[this.slot] = 1;
     const pkt = this.pkt;
+    if (!this.eve) {
+      this.emit(alertTextLine(this.origin, pkt, rule));
+      return;
+    }
+    const obj = object ?? this.app.currentObject();
     const alert = redacted === '' ? rule.eveAlert : eveAlertWith(rule, 'kwire_match', redacted);
-    this.emit(this.eve ? eveHeader('alert', this.origin, pkt) + (object === '' ? '' : object + ',') + alert + '}' : alertTextLine(this.origin, pkt, rule));
+    this.emit(eveHeader('alert', this.origin, pkt) + (obj === '' ? '' : obj + ',') + alert + '}');
   }
 
   private alert(rule: AlertRule, slot: number): void {
