@@ -15,8 +15,9 @@ import { Worker } from 'node:worker_threads';
 import { unpack } from 'msgpackr';
 import type { FrameBatch } from '../capture/batch.js';
 import { DecoderConfig } from '../../decoders/packet.js';
-import { buildPolicy, inspectorOptions, type EngineSpec, type PolicySpec } from './engine-spec.js';
-import { BatchRunner, runnerStats } from './batch-runner.js';
+import type { EngineSpec, PolicySpec } from './engine-spec.js';
+import { InThreadShare } from './in-thread-share.js';
+import { sumArrays, sumSections } from './stats-sum.js';
 import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './record-buffer.js';
 import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
@@ -74,8 +75,8 @@ interface InFlight {
 interface Lane {
   /** null for the share inspected on this thread. */
   worker: Worker | null;
-  /** The runner of the share inspected on this thread (`inThread`), else null. */
-  local: BatchRunner | null;
+  /** The share inspected on this thread (`inThread`), else null. */
+  local: InThreadShare | null;
   /** Incarnation; a restarted worker gets a new one, late events of the old one are ignored. */
   gen: number;
   /** The worker has built its Inspector (answered init). */
@@ -170,36 +171,9 @@ export class Dispatcher {
     return inThread && workers >= 2 ? workers - 1 : workers;
   }
 
-  /** The last share, inspected on this thread by a runner of its own (its own policy instance). */
+  /** The last share, inspected on this thread. */
   private inThreadLane(): Lane {
-    const policy = this.spec.policy === null ? null : buildPolicy(this.spec.policy);
-    const local = new BatchRunner(inspectorOptions(this.spec, policy, this.workers), true);
-    return { worker: null, local, gen: 0, ready: true, last: null, final: null, finalStats: null };
-  }
-
-  /** Run a batch or control message on the in-thread share; its records join the merge like a worker's. */
-  private runInThread(index: number, msg: ToWorker): void {
-    const lane = this.lanes[index];
-    const r = lane.local!;
-    let records: RecordBuffer;
-    if (msg.t === 'batch') records = r.run(msg.data, msg.meta, msg.count, msg.firstFrame, msg.names, msg.shards, index);
-    else if (msg.t === 'tick') records = r.tick(msg.nowUs);
-    else {
-      records = emptyRecords();
-      if (msg.t === 'policy') {
-        try {
-          r.insp.setPolicy(msg.policy === null ? null : buildPolicy(msg.policy));
-        } catch (e) {
-          this.opts.warn(`worker ${index} kept its previous policy: ${(e as Error).message}`);
-        }
-      }
-    }
-    lane.last = runnerStats(r);
-    if (msg.t === 'batch' || msg.t === 'tick' || msg.t === 'policy') {
-      const f = this.inFlight.get(msg.seq)!;
-      f.parts[index] = records;
-      f.remaining--;
-    }
+    return { worker: null, local: new InThreadShare(this.spec, this.workers), gen: 0, ready: true, last: null, final: null, finalStats: null };
   }
 
   /** Alerts so far (as of the last batch each worker finished). */
@@ -346,7 +320,11 @@ export class Dispatcher {
     for (const lane of this.lanes) lane.worker?.postMessage(msg);
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
     if (this.localIndex >= 0) {
-      this.runInThread(this.localIndex, msg);
+      const lane = this.lanes[this.localIndex];
+      const f = this.inFlight.get(seq)!;
+      f.parts[this.localIndex] = lane.local!.handle(msg, this.localIndex, this.opts.warn);
+      f.remaining--;
+      lane.last = lane.local!.stats();
       this.flush();
     }
     while (this.inFlight.size >= MAX_IN_FLIGHT) await this.waitForProgress();
@@ -393,7 +371,7 @@ export class Dispatcher {
     for (const lane of this.lanes) {
       if (lane.local === null) continue;
       lane.final = lane.local.finish();
-      lane.finalStats = lane.last = runnerStats(lane.local);
+      lane.finalStats = lane.last = lane.local.stats();
     }
     while (this.lanes.some((l) => l.finalStats === null)) await this.waitForProgress();
     this.held += mergeRecords(this.lanes.map((l) => l.final ?? emptyRecords()), this.opts.write, this.opts.admit);
@@ -416,25 +394,4 @@ export class Dispatcher {
     for (const l of this.lanes) l.gen = -1;
     await Promise.all(this.lanes.map((l) => l.worker?.terminate()));
   }
-}
-
-/** Element-wise sum (as long as the longest). */
-export function sumArrays(list: Float64Array[]): Float64Array {
-  const out = new Float64Array(list.reduce((n, a) => Math.max(n, a.length), 0));
-  for (const a of list) for (let i = 0; i < a.length; i++) out[i] += a[i];
-  return out;
-}
-
-/** Sum numeric leaves of like-shaped stats sections; for peaks (`*_peak`) keep the largest. */
-export function sumSections(list: Record<string, unknown>[]): Record<string, Record<string, unknown>> {
-  const add = (a: Record<string, unknown>, b: Record<string, unknown>): void => {
-    for (const [k, v] of Object.entries(b)) {
-      if (typeof v === 'number') a[k] = k.endsWith('_peak') ? Math.max((a[k] as number) ?? 0, v) : ((a[k] as number) ?? 0) + v;
-      else if (v !== null && typeof v === 'object') add((a[k] ??= {}) as Record<string, unknown>, v as Record<string, unknown>);
-      else a[k] = v;
-    }
-  };
-  const out: Record<string, unknown> = {};
-  for (const s of list) add(out, s);
-  return out as Record<string, Record<string, unknown>>;
 }
