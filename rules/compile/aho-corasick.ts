@@ -18,13 +18,12 @@
 // Results go to the matcher's preallocated `results` (pairs: pattern id, end offset exclusive).
 
 import { RulesError, type SourcePos } from './rules-error.js';
+import { startPairs, wuManberSkip } from './start-filters.js';
 
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i;
 /** Table entries up to which a column per input byte is used (4 MiB of Int32). */
 const DIRECT_MAX = 1 << 20;
-/** Longest window of the Wu–Manber skip (shifts up to one less). */
-const SKIP_WINDOW_MAX = 8;
 const IDENTITY = new Uint8Array(256);
 for (let i = 0; i < 256; i++) IDENTITY[i] = i;
 
@@ -212,15 +211,12 @@ export class AhoCorasick {
       this.shift = 8;
       for (let b = 0; b < 256; b++) this.classOf[b] = b;
       this.direct = true;
-      // pairs of input bytes that can begin a match: from the start state only these need the table
-      const pair = new Uint8Array(65536);
-      for (let b0 = 0; b0 < 256; b0++) {
-        const r0 = wide[b0];
-        if (r0 < 0) { pair.fill(1, b0 << 8, (b0 + 1) << 8); continue; } // a one-byte pattern
-        for (let b1 = 0; b1 < 256; b1++) if (depth[(wide[r0 | b1] < 0 ? ~wide[r0 | b1] : wide[r0 | b1]) >>> 8] === 2) pair[(b0 << 8) | b1] = 1;
+      this.pair = startPairs(wide, depth);
+      const skip = wuManberSkip(this.pats, this.fold);
+      if (skip !== null) {
+        this.skip = skip.table;
+        this.skipLast = skip.last;
       }
-      this.pair = pair;
-      this.buildSkip();
     } else {
       for (let k = 0; k < this.delta.length; k++) {
         const t = this.delta[k];
@@ -242,32 +238,6 @@ export class AhoCorasick {
     }
     if (!this.streamable) this.noStream = true;
     return this;
-  }
-
-  /**
-   * The Wu–Manber shift table over the patterns' first m bytes (m = the shortest pattern's length,
-   * at most SKIP_WINDOW_MAX): a byte pair that ends the m-byte window at offset q of some pattern
-   * allows a shift of m-1-q at most; a pair in no pattern's first m bytes, m-1.
-   */
-  private buildSkip(): void {
-    let m = SKIP_WINDOW_MAX;
-    for (const p of this.pats) m = Math.min(m, p.length);
-    if (m < 3) return;
-    const last = m - 1;
-    const skip = new Uint8Array(65536).fill(last);
-    // the raw input bytes that fold to each automaton byte
-    const raw: number[][] = Array.from({ length: 256 }, () => []);
-    for (let b = 0; b < 256; b++) raw[this.fold[b]].push(b);
-    for (const p of this.pats) {
-      for (let q = 1; q <= last; q++) {
-        const v = last - q;
-        for (const x of raw[this.fold[p[q - 1]]]) {
-          for (const y of raw[this.fold[p[q]]]) if (skip[(x << 8) | y] > v) skip[(x << 8) | y] = v;
-        }
-      }
-    }
-    this.skip = skip;
-    this.skipLast = last;
   }
 
   /**
