@@ -2,7 +2,7 @@
 // reassembly settings, the policy with its cluster-profile overrides and Suricata imports. They
 // become an EngineSpec (engine/pipeline/engine-spec.ts), the plain data every thread builds from.
 
-import { availableParallelism } from 'node:os';
+import { defaultWorkers, workerCount } from '../pipeline/worker-start.js';
 import { parsePortList } from '../../rules/builtin/port-alert.js';
 import { PROFILE_FLAGS, PROFILE_HELP } from './profile-flags.js';
 import { FlowConfig } from '../flow/flow-config.js';
@@ -10,15 +10,9 @@ import type { EngineSpec, PolicySpec } from '../pipeline/engine-spec.js';
 
 export const DEFAULT_ALERT_PORTS = '6443,2379-2380,10250,10255,10257,10259';
 
-/** cores − 1, at least 1: the main thread reads (or captures) and shards, the workers inspect. */
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism() - 1);
-}
-
 /** `--workers` (each command documents it in its own help): 0..255, or the usage message. */
 export function parseWorkers(text: string): number | string {
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 && n <= 255 ? n : '--workers must be an integer 0..255';
+  return workerCount(text) ?? '--workers must be an integer 0..255';
 }
 
 /** parseArgs option specs of the shared flags. */

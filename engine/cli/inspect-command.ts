@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, KwireError } from '../errors.js';
 import { runInspect } from '../pipeline/inspect.js';
-import { Dispatcher, prestartWorkers } from '../pipeline/dispatcher.js';
+import { inspectThreads, prestartWorkers } from '../pipeline/worker-start.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { summaryText } from '../output/stats-record.js';
 import { buildPolicy } from '../pipeline/engine-spec.js';
@@ -75,7 +75,7 @@ export async function runInspectCommand(args: string[]): Promise<number> {
   const workers = parseWorkers(v.workers);
   if (typeof workers === 'string') return usage(workers);
 
-  if (workers > 0) prestartWorkers(Dispatcher.threadsFor(workers, true)); // they boot while this thread compiles the policy
+  if (workers > 0) prestartWorkers(inspectThreads(workers)); // started by cli/main.ts already, unless run otherwise
   let policy: PolicyMatcher | null = null;
   if (spec.policy !== null) {
     try {

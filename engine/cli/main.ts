@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // kwire command line: `kwire inspect` (offline forensics), `kwire live` (IDS on interfaces), `kwire rules`.
+// Each command's modules are loaded on demand; `kwire inspect` starts its worker threads first, so
+// that they boot while this thread loads the rest of kwire (engine/pipeline/worker-start.ts).
 
 import { readFileSync } from 'node:fs';
-import { runInspectCommand, INSPECT_HELP } from './inspect-command.js';
-import { runRulesCommand, RULES_HELP } from './rules-command.js';
-import { runLiveCommand, LIVE_HELP } from './live-command.js';
+import { inspectThreadsFromArgs, prestartWorkers } from '../pipeline/worker-start.js';
 import { EXIT_USAGE } from '../errors.js';
 
-const HELP = `kwire — packet-level traffic inspection for Kubernetes nodes
+const help = async (): Promise<string> => {
+  const [{ INSPECT_HELP }, { LIVE_HELP }, { RULES_HELP }] = await Promise.all([
+    import('./inspect-command.js'), import('./live-command.js'), import('./rules-command.js')]);
+  return `kwire — packet-level traffic inspection for Kubernetes nodes
 
 Usage:
   kwire inspect <capture|-> [options]   decode a pcap/pcapng file (or stdin) and report alerts
@@ -20,21 +23,24 @@ Usage:
 ${INSPECT_HELP}
 ${LIVE_HELP}
 ${RULES_HELP}`;
+};
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(HELP);
+    process.stdout.write(await help());
     return cmd === undefined ? EXIT_USAGE : 0;
   }
   if (cmd === '--version' || cmd === '-V') {
     process.stdout.write(`kwire ${readVersion()}\n`);
     return 0;
   }
-  if (cmd === 'inspect') return runInspectCommand(rest);
-  if (cmd === 'live') return runLiveCommand(rest);
-  if (cmd === 'rules') return runRulesCommand(rest);
-  // loaded on demand: the benchmark's modules stay out of inspect's start-up
+  if (cmd === 'inspect') {
+    prestartWorkers(inspectThreadsFromArgs(rest));
+    return (await import('./inspect-command.js')).runInspectCommand(rest);
+  }
+  if (cmd === 'live') return (await import('./live-command.js')).runLiveCommand(rest);
+  if (cmd === 'rules') return (await import('./rules-command.js')).runRulesCommand(rest);
   if (cmd === 'bench') return (await import('./bench-command.js')).runBenchCommand(rest);
   process.stderr.write(`kwire: unknown command "${cmd}" (try kwire --help)\n`);
   return EXIT_USAGE;

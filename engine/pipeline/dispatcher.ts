@@ -11,7 +11,8 @@
 // handing a batch to the worker threads and merging: N workers are N busy threads, not N + 1
 // (the reader's own work, a fraction of a worker's, would otherwise take a core of its own).
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, takePrestarted } from './worker-start.js';
 import { unpack } from 'msgpackr';
 import type { FrameBatch } from '../capture/batch.js';
 import { DecoderConfig } from '../../decoders/packet.js';
@@ -26,40 +27,6 @@ import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
 /** Batches handed to workers and not yet written out; the reader waits beyond this. */
 export const MAX_IN_FLIGHT = 3;
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url);
-
-/**
- * Young generation of a worker's heap, MB. V8's default lets it grow to 48 MB per isolate; the
- * inspector's garbage dies young, so 12 MB costs no measurable time and keeps 10-40 MB of peak RSS
- * off each run with workers (k8s mix, 1M packets: --workers 2 256-269 -> 214-230 MB).
- */
-const WORKER_YOUNG_MB = 12;
-
-/** A worker thread on worker-main; run from TypeScript sources (tests), it registers tsx first. */
-export function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-  const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true });
-}
-
-/** Workers started ahead of a Dispatcher (prestartWorkers), adopted by its first spawns. */
-const prestarted: { worker: Worker; early: Error | null }[] = [];
-
-/**
- * Start `n` worker threads now, so that they boot and load their modules while this thread does
- * other work (compiling the policy, opening the capture); the next Dispatcher adopts them.
- * Unreferenced until adopted: a run that stops before (a broken policy) exits without them.
- */
-export function prestartWorkers(n: number): void {
-  for (let i = 0; i < n; i++) {
-    const p = { worker: startWorker(), early: null as Error | null };
-    p.worker.unref();
-    p.worker.once('error', (e) => { p.early = e; });
-    prestarted.push(p);
-  }
-}
 
 interface InFlight {
   /** null for a control message (tick, policy). */
@@ -166,11 +133,6 @@ export class Dispatcher {
     for (let i = 0; i < this.workers; i++) this.lanes.push(i === this.localIndex ? this.inThreadLane() : this.spawn(i, 0));
   }
 
-  /** Worker threads started (the in-thread share excluded). */
-  static threadsFor(workers: number, inThread: boolean): number {
-    return inThread && workers >= 2 ? workers - 1 : workers;
-  }
-
   /** The last share, inspected on this thread. */
   private inThreadLane(): Lane {
     return { worker: null, local: new InThreadShare(this.spec, this.workers), gen: 0, ready: true, last: null, final: null, finalStats: null };
@@ -185,7 +147,7 @@ export class Dispatcher {
   }
 
   private spawn(index: number, gen: number): Lane {
-    const pre = gen === 0 ? prestarted.shift() : undefined;
+    const pre = gen === 0 ? takePrestarted() : undefined;
     const worker = pre?.worker ?? startWorker();
     worker.ref();
     if (pre?.early) queueMicrotask(() => this.onCrash(index, gen, pre.early!));
