@@ -21,9 +21,10 @@ export const INSPECT_HELP = `kwire inspect <capture|-> [options]
   --out FILE|-          write EVE NDJSON to FILE ('-' = stdout). Without --out: readable alert
                         lines on a terminal, EVE NDJSON when stdout is a pipe or file
 ${ENGINE_HELP.trimEnd()}
-  --workers N           worker threads; packets are sharded by a symmetric hash of the innermost
-                        address pair, each worker owns its flows (default: cores - 1, at least 1;
-                        0 = everything on the main thread). Output is the same for any N
+  --workers N           inspecting threads; packets are sharded by a symmetric hash of the innermost
+                        address pair, each owns its flows (default: cores - 1, at least 1; 0 =
+                        everything on the main thread; with 2 or more the main thread inspects one
+                        share itself, beside N - 1 worker threads). Output is the same for any N
   --quiet               no summary on stderr, no progress line
   Exit codes: 0 ok, 1 bad input or failed output, 2 usage.
 `;
