@@ -45,10 +45,11 @@ export class IdleLists {
 
   /** A packet of `slot`: it becomes the most recently seen, in class `c` (its class may have changed). */
   touch(slot: number, c: number): void {
-    const o = slot * this.stride;
-    this.i32[o + this.seqW] = ++this.seq;
     const b = slot * this.stride * 4 + this.classB;
-    if (this.u8[b] === c && this.head[c] === slot) return;
+    if (this.u8[b] === c && this.head[c] === slot) {
+      this.i32[slot * this.stride + this.seqW] = ++this.seq;
+      return;
+    }
     this.unlink(slot);
     this.u8[b] = c;
     this.linkHead(slot, c);

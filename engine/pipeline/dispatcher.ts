@@ -12,7 +12,7 @@
 // (the reader's own work, a fraction of a worker's, would otherwise take a core of its own).
 
 import type { Worker } from 'node:worker_threads';
-import { startWorker, takePrestarted } from './worker-start.js';
+import { inspectThreads, startWorker, takePrestarted } from './worker-start.js';
 import { unpack } from 'msgpackr';
 import type { FrameBatch } from '../capture/batch.js';
 import { DecoderConfig } from '../../decoders/packet.js';
@@ -129,7 +129,7 @@ export class Dispatcher {
     this.workers = Math.max(1, Math.min(255, workers | 0));
     this.sharder = new Sharder(new DecoderConfig(spec.decoder), spec.flow.hashSeed, opts.direction ?? null);
     this.fault = opts.fault ?? -1;
-    this.localIndex = opts.inThread === true && this.workers >= 2 ? this.workers - 1 : -1;
+    this.localIndex = opts.inThread === true && inspectThreads(this.workers) < this.workers ? this.workers - 1 : -1;
     for (let i = 0; i < this.workers; i++) this.lanes.push(i === this.localIndex ? this.inThreadLane() : this.spawn(i, 0));
   }
 

@@ -79,6 +79,27 @@ test('aho-corasick: errors', () => {
   assert.throws(() => ac.add('y'), /after compile/);
 });
 
+/**
+ * Matches of scanStream() over `text` cut into chunks of `size()` bytes, each a fresh buffer (no
+ * look-back possible), keeping what a caller keeps between chunks: the automaton's depth, capped at
+ * the longest case-sensitive pattern less one. Sorted like hits().
+ */
+function streamHits(ac: AhoCorasick, text: Uint8Array, size: () => number): string[] {
+  const keep = Math.max(0, ac.maxVerifiedLength - 1);
+  const got: string[] = [];
+  let state = 0;
+  let hist = new Uint8Array(0);
+  for (let a = 0; a < text.length; ) {
+    const b = Math.min(text.length, a + size());
+    const n = ac.scanStream(text.slice(a, b), 0, b - a, state, hist, hist.length);
+    for (let k = 0; k < n; k++) got.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1] + a}`);
+    state = ac.endState;
+    hist = text.slice(b - Math.min(ac.endDepth, keep), b);
+    a = b;
+  }
+  return got.sort();
+}
+
 /** Naive reference: every pattern at every end position. */
 function naive(pats: { b: Uint8Array; nocase: boolean }[], text: Uint8Array): string[] {
   const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
@@ -137,7 +158,6 @@ test('aho-corasick: the Wu–Manber skip (every pattern 3+ bytes) finds what a n
     ac.compile();
     assert.is(ac.maxSkip, Math.min(8, ...pats.map((p) => p.b.length)) - 1);
     shifts.add(ac.maxSkip);
-    const keep = Math.max(0, ac.maxVerifiedLength - 1);
     for (let q = 0; q < 5; q++) {
       const text = word(int(r, 400));
       // plant whole patterns, so that matches are not left to chance
@@ -148,18 +168,8 @@ test('aho-corasick: the Wu–Manber skip (every pattern 3+ bytes) finds what a n
       const want = naive(pats, text);
       const got = hits(ac, text);
       if (got.join() !== want.join()) assert.unreachable(`round ${round}: got ${got.length} want ${want.length}`);
-      const chunked: string[] = [];
-      let state = 0;
-      let hist = new Uint8Array(0);
-      for (let a = 0; a < text.length; ) {
-        const b = Math.min(text.length, a + 1 + int(r, 40));
-        const n = ac.scanStream(text.slice(a, b), 0, b - a, state, hist, hist.length);
-        for (let k = 0; k < n; k++) chunked.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1] + a}`);
-        state = ac.endState;
-        hist = text.slice(b - Math.min(ac.endDepth, keep), b);
-        a = b;
-      }
-      if (chunked.sort().join() !== want.join()) assert.unreachable(`round ${round} in chunks: got ${chunked.length} want ${want.length}`);
+      const chunked = streamHits(ac, text, () => 1 + int(r, 40));
+      if (chunked.join() !== want.join()) assert.unreachable(`round ${round} in chunks: got ${chunked.length} want ${want.length}`);
     }
   }
   assert.equal([...shifts].sort(), [2, 3, 4, 5, 6, 7]);
@@ -223,22 +233,8 @@ test('aho-corasick: scanStream verifies case-sensitive matches that began in an 
     const pats = Array.from({ length: 1 + int(r, 8) }, () => Array.from({ length: 1 + int(r, 6) }, () => 'abAB'[int(r, 4)]).join(''));
     pats.forEach((p) => ac.add(p, int(r, 2) === 0)); // exact and nocase mixed in one automaton
     ac.compile();
-    const keep = Math.max(0, ac.maxVerifiedLength - 1);
     const text = enc(Array.from({ length: int(r, 300) }, () => 'abABx'[int(r, 5)]).join(''));
-    const whole = hits(ac, text);
-    const got: string[] = [];
-    let state = 0;
-    let hist = new Uint8Array(0);
-    for (let a = 0; a < text.length; ) {
-      const b = Math.min(text.length, a + 1 + int(r, 20));
-      const n = ac.scanStream(text.slice(a, b), 0, b - a, state, hist, hist.length); // a fresh buffer per chunk
-      for (let k = 0; k < n; k++) got.push(`${ac.results[2 * k]}@${ac.results[2 * k + 1] + a}`);
-      state = ac.endState;
-      const d = Math.min(ac.endDepth, keep);
-      hist = text.slice(b - d, b); // what a caller keeps: the automaton's depth, capped
-      a = b;
-    }
-    assert.equal(got.sort(), whole, `round ${round}`);
+    assert.equal(streamHits(ac, text, () => 1 + int(r, 20)), hits(ac, text), `round ${round}`);
   }
 });
 
