@@ -17,15 +17,14 @@ export class TcpInspectDirection {
   next = 0;
   /** Depth reached: nothing more is delivered until reset(). */
   done = false;
-  private readonly queue: OooQueue;
+  /** Out-of-order pieces: made on the first segment that arrives ahead of `next` (most streams never have one). */
+  private queue: OooQueue | null = null;
 
-  constructor(maxOooPieces: number) {
-    this.queue = new OooQueue(maxOooPieces);
-  }
+  constructor(private readonly maxOooPieces: number) {}
 
   /** Start over for a new flow in this slot; held pages go back to the pool. */
   reset(pool: PagePool): void {
-    this.queue.clear(pool);
+    this.queue?.clear(pool);
     this.base = 0;
     this.hasBase = false;
     this.next = 0;
@@ -34,7 +33,7 @@ export class TcpInspectDirection {
 
   /** Bytes held out of order (pieces). */
   get held(): number {
-    return this.queue.count;
+    return this.queue === null ? 0 : this.queue.count;
   }
 
   /** Feed one TCP segment of this direction (pkt decoded, ipProto 6); the sink sees new in-order bytes. */
@@ -68,12 +67,24 @@ export class TcpInspectDirection {
     if (rel >= depth) return;
     if (rel + len > depth) len = depth - rel;
     const end = rel + len;
-    const q = this.queue;
     if (end <= this.next) return; // a retransmission of delivered bytes: first wins
+    let q = this.queue;
     if (rel > this.next) {
+      if (q === null) q = this.queue = new OooQueue(this.maxOooPieces);
       const before = q.conflicts;
       if (q.hold(data, off, len, rel, pool) !== HOLD_OK) st.oooDropped++;
       st.overlapConflicts += q.conflicts - before;
+      return;
+    }
+    if (q === null || q.count === 0) {
+      // nothing held: the new bytes from `next` on go straight to the sink
+      const from = this.next;
+      sink.data(data, off + (from - rel), end - from, from);
+      this.next = end;
+      if (end >= depth) {
+        this.done = true;
+        q?.clear(pool);
+      }
       return;
     }
     // In order from `next`: interleave with held pieces (held bytes were seen first and win).
