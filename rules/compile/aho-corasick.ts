@@ -212,7 +212,7 @@ export class AhoCorasick {
       for (let b = 0; b < 256; b++) this.classOf[b] = b;
       this.direct = true;
       this.pair = startPairs(wide, depth);
-      const skip = wuManberSkip(this.pats, this.fold);
+      const skip = wuManberSkip(this.pats, this.fold, this.nocaseList);
       if (skip !== null) {
         this.skip = skip.table;
         this.skipLast = skip.last;

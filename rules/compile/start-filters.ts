@@ -25,10 +25,14 @@ export function startPairs(wide: Int32Array, depth: Int32Array): Uint8Array {
  * SKIP_WINDOW_MAX), for input byte pairs: with the m-byte window at i, `table[bytes[i+last-1] << 8 |
  * bytes[i+last]]` (last = m - 1) is how many positions from i on cannot begin a match (0: i can).
  * A pair that ends the window at offset q of some pattern allows a shift of last - q at most; a pair
- * in no pattern's first m bytes, `last`. Built over folded bytes (`fold`), so a pair matches all its
- * case variants. null when a pattern is shorter than 3 bytes (no shift worth a table).
+ * in no pattern's first m bytes, `last`. A `nocase` pattern's pairs are entered in every case variant
+ * (the raw bytes that `fold` maps alike); a case-sensitive pattern's only as written: the automaton
+ * runs on folded bytes, but a case-sensitive match is verified against the original bytes and
+ * dropped when they differ, so a window that only a case variant of it could begin in holds no match
+ * that would be reported (`AKIA` no longer stops the skip at every `ia` of a lower-case text). null
+ * when a pattern is shorter than 3 bytes (no shift worth a table).
  */
-export function wuManberSkip(pats: readonly Uint8Array[], fold: Uint8Array): { table: Uint8Array; last: number } | null {
+export function wuManberSkip(pats: readonly Uint8Array[], fold: Uint8Array, nocase: readonly boolean[]): { table: Uint8Array; last: number } | null {
   let m = SKIP_WINDOW_MAX;
   for (const p of pats) m = Math.min(m, p.length);
   if (m < 3) return null;
@@ -37,13 +41,14 @@ export function wuManberSkip(pats: readonly Uint8Array[], fold: Uint8Array): { t
   // the raw input bytes that fold to each automaton byte
   const raw: number[][] = Array.from({ length: 256 }, () => []);
   for (let b = 0; b < 256; b++) raw[fold[b]].push(b);
-  for (const p of pats) {
+  pats.forEach((p, id) => {
+    const variants = (b: number): readonly number[] => (nocase[id] ? raw[fold[b]] : [b]);
     for (let q = 1; q <= last; q++) {
       const v = last - q;
-      for (const x of raw[fold[p[q - 1]]]) {
-        for (const y of raw[fold[p[q]]]) if (table[(x << 8) | y] > v) table[(x << 8) | y] = v;
+      for (const x of variants(p[q - 1])) {
+        for (const y of variants(p[q])) if (table[(x << 8) | y] > v) table[(x << 8) | y] = v;
       }
     }
-  }
+  });
   return { table, last };
 }

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { wuManberSkip } from '../../../rules/compile/start-filters.js';
 import { AhoCorasick } from '../../../rules/compile/aho-corasick.js';
 import { RulesError } from '../../../rules/compile/rules-error.js';
 import { int, rng } from '../../helpers/rng.js';
@@ -177,6 +178,20 @@ test('aho-corasick: the Wu–Manber skip (every pattern 3+ bytes) finds what a n
   short.add('ab');
   short.add('abcdef');
   assert.is(short.compile().maxSkip, 0, 'a 2-byte pattern: no skip table');
+});
+
+test('start filters: a case-sensitive pattern stops the Wu–Manber skip only at its own bytes, a nocase one at every case variant', () => {
+  const fold = Uint8Array.from({ length: 256 }, (_, b) => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b));
+  const pair = (a: string, b: string): number => (a.charCodeAt(0) << 8) | b.charCodeAt(0);
+  const exact = wuManberSkip([enc('AKIA')], fold, [false])!;
+  assert.is(exact.last, 3);
+  assert.is(exact.table[pair('I', 'A')], 0, 'IA ends the window at the pattern\'s last pair: no shift');
+  assert.is(exact.table[pair('K', 'I')], 1);
+  assert.is(exact.table[pair('i', 'a')], 3, 'ia cannot be part of a verified AKIA: the whole window is skipped');
+  assert.is(exact.table[pair('i', 'A')], 3);
+  const nocase = wuManberSkip([enc('AKIA')], fold, [true])!;
+  for (const [a, b] of [['I', 'A'], ['i', 'a'], ['i', 'A'], ['I', 'a']]) assert.is(nocase.table[pair(a, b)], 0, `${a}${b}`);
+  assert.is(nocase.table[pair('k', 'I')], 1);
 });
 
 test('aho-corasick: no patterns, empty window', () => {
