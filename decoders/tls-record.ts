@@ -217,3 +217,25 @@ export function tlsHandshakeStream(bytes: Uint8Array, offset: number, length: nu
   }
   return APP_NEED_MORE;
 }
+
+/**
+ * Offset of a plausible TLS handshake record carrying a ClientHello in bytes[p, end) (content type
+ * 22, version 3.x, handshake type 1), or -1: a ClientHello after a STARTTLS-style negotiation.
+ */
+export function findClientHelloRecord(bytes: Uint8Array, p: number, end: number): number {
+  for (let i = p; i + 6 <= end; i++) {
+    if (bytes[i] === 0x16 && bytes[i + 1] === 3 && bytes[i + 2] <= 4 && bytes[i + 5] === 1) return i;
+  }
+  return -1;
+}
+
+/** Offset just after the records from `p` that carry a handshake message of `msgLength` bytes. */
+export function handshakeRecordsEnd(bytes: Uint8Array, p: number, end: number, msgLength: number): number {
+  let hs = 0;
+  while (p + 5 <= end && hs < msgLength) {
+    const len = (bytes[p + 3] << 8) | bytes[p + 4];
+    if (bytes[p] === 0x16) hs += len;
+    p += 5 + len;
+  }
+  return p;
+}

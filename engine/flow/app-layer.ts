@@ -8,7 +8,7 @@ import { DnsMessage, dnsTcpMessageLength, parseDns } from '../../decoders/dns.js
 import { HTTP_CONNECT, HttpRequest, looksLikeHttpRequest, parseHttpRequest } from '../../decoders/http1-request.js';
 import type { Packet } from '../../decoders/packet.js';
 import { ClientHello, parseClientHello } from '../../decoders/tls-client-hello.js';
-import { TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
+import { findClientHelloRecord, handshakeRecordsEnd, TlsHandshakeScratch, tlsClientStream, tlsServerStream } from '../../decoders/tls-record.js';
 import { parseServerHello, ServerHello } from '../../decoders/tls-server-hello.js';
 import type { RecordOrigin } from '../output/eve-common.js';
 import { eveDnsObject, eveHttpObject, eveQuicObject, eveServerTlsObject, eveTlsObject } from '../output/eve-app.js';
@@ -23,7 +23,8 @@ import type { AppFields, AppKind } from '../../rules/match/policy-matcher.js';
 import { looksLikeQuicInitial } from '../../decoders/quic-header.js';
 import { eveHeader } from '../output/eve-common.js';
 import type { ReassemblyConfig, ReassemblyMemory } from '../reassembly/reassembly-config.js';
-import { TcpDirection, type StreamConsumer, type StreamStats } from '../reassembly/tcp-stream.js';
+import type { StreamConsumer, StreamStats } from '../reassembly/tcp-stream.js';
+import { FlowApp } from './flow-app.js';
 import { TO_SERVER, type FlowTable } from './flow-table.js';
 import type { Emit } from '../pipeline/inspector.js';
 
@@ -37,20 +38,6 @@ export const APP_PROTO_NAMES = ['', 'tls', 'quic', 'dns', 'http', 'failed'] as c
 
 const DNS_PORT = 53;
 
-/** What a flow keeps between packets for the app layer. */
-class FlowApp {
-  readonly toServer = new TcpDirection();
-  readonly toClient = new TcpDirection();
-  /** Client stream offset after the last ClientHello parsed (a second one follows a HelloRetryRequest). */
-  tlsResume = 0;
-  tlsHellos = 0;
-  /** The ServerHello's `"tls":{...}` for the flow record (version, cipher, JA3S, JA4S), or null. */
-  serverTls: string | null = null;
-  /** HTTP requests parsed on this connection (keep-alive), and the offset of the stream start in the buffer given to consume(). */
-  httpRequests = 0;
-  streamBase = 0;
-}
-
 /** Requests logged per kept-alive connection before the direction is left alone. */
 const MAX_HTTP_REQUESTS_PER_FLOW = 100;
 
@@ -60,25 +47,6 @@ const MAX_HTTP_REQUESTS_PER_FLOW = 100;
  * negotiate within the first few hundred bytes.
  */
 const STARTTLS_SCAN_BYTES = 4096;
-
-/** Offset of a plausible TLS handshake record carrying a ClientHello in [p, end), or -1. */
-function findClientHello(bytes: Uint8Array, p: number, end: number): number {
-  for (let i = p; i + 6 <= end; i++) {
-    if (bytes[i] === 0x16 && bytes[i + 1] === 3 && bytes[i + 2] <= 4 && bytes[i + 5] === 1) return i;
-  }
-  return -1;
-}
-
-/** Stream offset just after the records that carry a handshake message of `msgLength` bytes from `p`. */
-function recordsEnd(bytes: Uint8Array, p: number, end: number, msgLength: number): number {
-  let hs = 0;
-  while (p + 5 <= end && hs < msgLength) {
-    const len = (bytes[p + 3] << 8) | bytes[p + 4];
-    if (bytes[p] === 0x16) hs += len;
-    p += 5 + len;
-  }
-  return p;
-}
 
 /** Records emitted per protocol (stats.app_layer.tx). */
 class AppCounts {
@@ -220,7 +188,7 @@ export class AppLayer implements StreamConsumer {
     if (bytes[p] !== 0x16) {
       if (app.tlsHellos > 0) return APP_DONE; // the handshake went on without another hello
       if (app.tlsResume === 0 && looksLikeHttpRequest(bytes, p, end - p)) return this.httpRequest(bytes, p, end - p);
-      const q = findClientHello(bytes, p, end);
+      const q = findClientHelloRecord(bytes, p, end);
       if (q < 0) {
         if (length >= STARTTLS_SCAN_BYTES) return this.notThis();
         return APP_NEED_MORE;
@@ -246,7 +214,7 @@ export class AppLayer implements StreamConsumer {
     this.flows.appProto[this.slot] = APP_PROTO_TLS;
     this.counts.tls++;
     app.tlsHellos++;
-    app.tlsResume = recordsEnd(bytes, p, end, s.msgLength) - offset;
+    app.tlsResume = handshakeRecordsEnd(bytes, p, end, s.msgLength) - offset;
     const obj = this.want.tls ? eveTlsObject(ch, 't') : null;
     if (obj !== null) this.emit(eveHeader('tls', this.origin, this.pkt) + obj + '}');
     if (this.onApp !== null) {
