@@ -32,9 +32,12 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** dist/engine/cli/main.js when it is newer than every source file, otherwise engine/cli/main.ts via tsx. */
+/**
+ * The built CLI as npm installs it (`bin`: dist/engine/bundle/main.js, bundled by `npm run build`) when
+ * it is newer than every source file, otherwise engine/cli/main.ts via tsx.
+ */
 export function kwireEntry(prefer?: 'dist' | 'tsx'): KwireEntry {
-  const dist = join(ROOT, 'dist', 'engine', 'cli', 'main.js');
+  const dist = join(ROOT, 'dist', 'engine', 'bundle', 'main.js');
   const tsx: KwireEntry = { nodeArgs: ['--import', 'tsx', join(ROOT, 'engine', 'cli', 'main.ts')], kind: 'tsx', why: '' };
   if (prefer === 'tsx') return { ...tsx, why: 'asked for' };
   if (!existsSync(dist)) return { ...tsx, why: 'dist/ not built (npm run build)' };

@@ -23,7 +23,6 @@ import { emptyRecords, mergeRecords, type Admit, type RecordBuffer } from './rec
 import { Sharder, type ClusterDirection } from './shard.js';
 import type { FromWorker, ToWorker, WorkerStats } from './worker-protocol.js';
 import { FAULT_AT_START } from './fault.js';
-import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 
 /** Batches handed to workers and not yet written out; the reader waits beyond this. */
 export const MAX_IN_FLIGHT = 3;
@@ -85,18 +84,6 @@ export interface PipelineTotals {
   restarts: number;
   /** Frames sent to each worker. */
   perWorker: number[];
-}
-
-/**
- * The merge's threshold/limit decisions for a policy's gated alerts, in output order. DNS-tunnel
- * rules: the domain's count first, then the rule's own threshold/limit (by its key2).
- */
-export function policyAdmit(policy: PolicyMatcher | null): Admit | null {
-  return policy === null ? null : (rule, key, nowUs, key2) => {
-    const rate = policy.rate(rule);
-    if (!policy.isDnsTunnel(rule)) return rate.admit(key, nowUs);
-    return policy.tunnelAdmit(rule, Math.floor(key / 2), key % 2 === 1, nowUs) && (!rate.counted || rate.admit(key2, nowUs));
-  };
 }
 
 export class Dispatcher {

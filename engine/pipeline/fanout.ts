@@ -14,7 +14,7 @@ import { KwireError } from '../errors.js';
 import { COUNTER_COUNT } from '../../decoders/counters.js';
 import { EVENT_COUNT } from '../../decoders/events.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
-import { policyAdmit } from './dispatcher.js';
+import { policyAdmit } from './record-buffer.js';
 import { startWorker } from './worker-start.js';
 import { sumArrays, sumSections } from './stats-sum.js';
 import type { EngineSpec } from './engine-spec.js';

@@ -11,9 +11,9 @@ import { LineSink } from '../output/sink.js';
 import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
 import { eveStatsRecord, type RunStats } from '../output/stats-record.js';
 import { BatchRunner } from './batch-runner.js';
-import { Dispatcher, policyAdmit, type PipelineTotals } from './dispatcher.js';
+import type { Dispatcher, PipelineTotals } from './dispatcher.js';
 import { buildPolicy, inspectorOptions, type EngineSpec } from './engine-spec.js';
-import { mergeRecords } from './record-buffer.js';
+import { mergeRecords, policyAdmit } from './record-buffer.js';
 import { ProgressLine } from './progress.js';
 
 export interface InspectOptions {
@@ -64,6 +64,8 @@ export async function runInspect(opts: InspectOptions): Promise<InspectResult> {
   const admit = policyAdmit(policy);
   let held = 0;
   if (threaded) {
+    // loaded only with worker threads: with it msgpackr, whose native part takes ~20 ms to load
+    const { Dispatcher } = await import('./dispatcher.js');
     dispatcher = new Dispatcher(opts.spec, opts.workers, {
       write,
       admit,

@@ -7,6 +7,8 @@
 // flow_id of the flow it ends; records at the end of input have k1 = END_KEY. The keys depend on
 // the capture alone, so `--workers 1, 2, 4` give the same bytes.
 
+import type { PolicyMatcher } from '../../rules/match/policy-matcher.js';
+
 /** k1 of records written when input ends. */
 export const END_KEY = Number.MAX_SAFE_INTEGER;
 
@@ -79,4 +81,16 @@ export function mergeRecords(parts: readonly RecordBuffer[], write: (line: strin
     if (best < 0) return held;
     emit(parts[best], pos[best]++);
   }
+}
+
+/**
+ * The merge's threshold/limit decisions for a policy's gated alerts, in output order. DNS-tunnel
+ * rules: the domain's count first, then the rule's own threshold/limit (by its key2).
+ */
+export function policyAdmit(policy: PolicyMatcher | null): Admit | null {
+  return policy === null ? null : (rule, key, nowUs, key2) => {
+    const rate = policy.rate(rule);
+    if (!policy.isDnsTunnel(rule)) return rate.admit(key, nowUs);
+    return policy.tunnelAdmit(rule, Math.floor(key / 2), key % 2 === 1, nowUs) && (!rate.counted || rate.admit(key2, nowUs));
+  };
 }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -105,7 +105,12 @@ test('Dockerfile: node 20 bookworm-slim stages, build tools only in the build st
   assert.not.match(stages[1], /g\+\+|libpcap-dev|\bmake\b/);
   assert.match(stages[1], /apt-get install[^\n]*\blibpcap0\.8\b/);
   const entry = /^ENTRYPOINT (\[.*\])$/m.exec(stages[1]);
-  assert.equal(JSON.parse(entry![1]), ['node', '/opt/kwire/dist/engine/cli/main.js']);
+  assert.equal(JSON.parse(entry![1]), ['node', '/opt/kwire/dist/engine/bundle/main.js']);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.is(pkg.bin.kwire, 'dist/engine/bundle/main.js', 'the image runs what npm installs as `kwire`');
+  // every data file kwire reads at run time is in the image: the policy and the Public Suffix List
+  assert.match(stages[1], /COPY --from=build \/src\/rules\/compile\/public-suffix \.\/rules\/compile\/public-suffix/);
+  assert.ok(existsSync(join(ROOT, 'rules', 'compile', 'public-suffix', 'public_suffix_list.dat')));
   const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
   assert.is(tsconfig.compilerOptions.outDir, 'dist', 'tsc writes the tree the image runs');
   assert.match(stages[1], /COPY --from=build \/src\/dist \.\/dist/);

@@ -31,7 +31,7 @@ test('--workers is detected from kwire inspect --help, and the workers configura
 test('dist/ is used only when asked for or up to date with the sources', () => {
   const auto = kwireEntry();
   assert.ok(auto.why.length > 0);
-  if (auto.kind === 'dist') assert.match(auto.nodeArgs[0], /dist\/engine\/cli\/main\.js$/);
+  if (auto.kind === 'dist') assert.match(auto.nodeArgs[0], /dist\/engine\/bundle\/main\.js$/);
   else assert.equal(auto.nodeArgs.slice(0, 2), ['--import', 'tsx']);
 });
 

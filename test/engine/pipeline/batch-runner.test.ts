@@ -10,7 +10,7 @@ import { openCapture } from '../../../engine/capture/open.js';
 import { BatchRunner } from '../../../engine/pipeline/batch-runner.js';
 import { buildPolicy, inspectorOptions, type EngineSpec } from '../../../engine/pipeline/engine-spec.js';
 import { mergeRecords, type RecordBuffer } from '../../../engine/pipeline/record-buffer.js';
-import { policyAdmit } from '../../../engine/pipeline/dispatcher.js';
+import { policyAdmit } from '../../../engine/pipeline/record-buffer.js';
 import { ROOT, SHARED_FILES } from '../../helpers/paths.js';
 
 /** The engine spec `kwire inspect --policy <default> --events alert,flow,dns` builds. */
