@@ -42,13 +42,6 @@ export const HOLD_OK = 0;
 /** The segment (or part of it) was refused: piece limit or memcap. */
 export const HOLD_DROPPED = 1;
 
-/**
- * Shared by every queue that never held a piece (most TCP directions): no per-flow arrays until the
- * first out-of-order segment. Never written to (insertAt replaces them before its first write).
- */
-const NO_OFFSETS = new Int32Array(0);
-const NO_PAGES: (Uint8Array | null)[] = [];
-
 /** Held out-of-order bytes of one TCP direction. */
 export class OooQueue {
   private rel: Int32Array;
@@ -59,11 +52,11 @@ export class OooQueue {
   /** Held bytes that differed from bytes held before for the same offsets (first wins). */
   conflicts = 0;
 
-  /** Arrays start as the shared empty ones and grow (doubling, up to `maxPieces`) on the first holds. */
+  /** Arrays start empty and grow (doubling, up to `maxPieces`) on the first holds. */
   constructor(private readonly maxPieces: number) {
-    this.rel = NO_OFFSETS;
-    this.len = NO_OFFSETS;
-    this.pages = NO_PAGES;
+    this.rel = new Int32Array(0);
+    this.len = new Int32Array(0);
+    this.pages = [];
   }
 
   /** Stream offset of the lowest held byte (only when count > 0). */
@@ -139,7 +132,6 @@ export class OooQueue {
       const l = new Int32Array(n);
       l.set(this.len);
       this.len = l;
-      if (this.pages === NO_PAGES) this.pages = [];
     }
     this.rel.copyWithin(i + 1, i, this.count);
     this.len.copyWithin(i + 1, i, this.count);
