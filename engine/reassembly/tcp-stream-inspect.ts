@@ -76,32 +76,28 @@ export class TcpInspectDirection {
       st.overlapConflicts += q.conflicts - before;
       return;
     }
+    let cur = this.next;
     if (q === null || q.count === 0) {
       // nothing held: the new bytes from `next` on go straight to the sink
-      const from = this.next;
-      sink.data(data, off + (from - rel), end - from, from);
-      this.next = end;
-      if (end >= depth) {
-        this.done = true;
-        q?.clear(pool);
+      sink.data(data, off + (cur - rel), end - cur, cur);
+      cur = end;
+    } else {
+      // interleave with held pieces (held bytes were seen first and win)
+      while (cur < end) {
+        if (q.count > 0 && q.firstRel <= cur) {
+          cur = q.drain(cur, depth, sink, pool);
+          continue;
+        }
+        const lim = q.count > 0 && q.firstRel < end ? q.firstRel : end;
+        sink.data(data, off + (cur - rel), lim - cur, cur);
+        cur = lim;
       }
-      return;
+      if (q.count > 0) cur = q.drain(cur, depth, sink, pool);
     }
-    // In order from `next`: interleave with held pieces (held bytes were seen first and win).
-    let cur = this.next;
-    while (cur < end) {
-      if (q.count > 0 && q.firstRel <= cur) {
-        cur = q.drain(cur, depth, sink, pool);
-        continue;
-      }
-      const lim = q.count > 0 && q.firstRel < end ? q.firstRel : end;
-      sink.data(data, off + (cur - rel), lim - cur, cur);
-      cur = lim;
-    }
-    this.next = q.count > 0 ? q.drain(cur, depth, sink, pool) : cur;
-    if (this.next >= depth) {
+    this.next = cur;
+    if (cur >= depth) {
       this.done = true;
-      q.clear(pool);
+      q?.clear(pool);
     }
   }
 }
